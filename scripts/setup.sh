@@ -21,7 +21,7 @@ done
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libcurl4-openssl-dev libyaml-cpp-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev
-  libarchive-dev libzip-dev libspdlog-dev catch2 libcli11-dev libcpp-httplib-dev libssl-dev
+  libarchive-dev libzip-dev libspdlog-dev catch2 libcli11-dev libcpp-httplib-dev libssl-dev libsodium-dev
   python3 python3-packaging python3-pip python3-wheel python3-stdlib-list twine
   systemd clang-format clang sqlite3 curl procps
 )

@@ -44,7 +44,8 @@ struct Pipe {
 } // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
-                          const std::vector<std::string>& env, const std::optional<std::filesystem::path>& cwd) {
+                          const std::vector<std::string>& env,
+                          const std::optional<std::filesystem::path>& cwd) {
     Pipe in;
     Pipe out;
     Pipe err;
@@ -89,7 +90,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     }
     std::array<char, 65536> buffer{};
     while (out.fds[0] >= 0 || err.fds[0] >= 0) {
-        std::array<pollfd, 3> polls{{{out.fds[0], POLLIN, 0}, {err.fds[0], POLLIN, 0}, {in.fds[1], POLLOUT, 0}}};
+        std::array<pollfd, 3> polls{
+            {{out.fds[0], POLLIN, 0}, {err.fds[0], POLLIN, 0}, {in.fds[1], POLLOUT, 0}}};
         if (::poll(polls.data(), polls.size(), -1) < 0) {
             if (errno == EINTR) {
                 continue;

@@ -23,7 +23,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
 inline constexpr const char* k_python = "/usr/bin/python3";
 
 // The namekeeper binary under test and the source tree (set by CMake).
-inline std::string namekeeper_binary() { return NAMEKEEPER_BINARY; }
-inline std::filesystem::path source_dir() { return NAMEKEEPER_SOURCE_DIR; }
+inline std::string namekeeper_binary() {
+    return NAMEKEEPER_BINARY;
+}
+inline std::filesystem::path source_dir() {
+    return NAMEKEEPER_SOURCE_DIR;
+}
 
 } // namespace namekeeper::test

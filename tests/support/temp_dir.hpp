@@ -13,7 +13,9 @@ public:
     TempDir& operator=(const TempDir&) = delete;
 
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
-    [[nodiscard]] std::filesystem::path operator/(const std::filesystem::path& rel) const { return m_path / rel; }
+    [[nodiscard]] std::filesystem::path operator/(const std::filesystem::path& rel) const {
+        return m_path / rel;
+    }
 
 private:
     std::filesystem::path m_path;

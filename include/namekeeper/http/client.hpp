@@ -35,23 +35,23 @@ struct BasicAuth {
 };
 
 struct RetryPolicy {
-    int max_attempts = 4;                              // 1 = no retry
-    std::chrono::milliseconds base_delay{500};         // doubled each attempt, with full jitter
-    std::chrono::milliseconds max_delay{30'000};       // also caps an honoured Retry-After
+    int max_attempts = 4;                        // 1 = no retry
+    std::chrono::milliseconds base_delay{500};   // doubled each attempt, with full jitter
+    std::chrono::milliseconds max_delay{30'000}; // also caps an honoured Retry-After
     bool on_transport_error = true;
     bool on_5xx = true;
-    bool on_429 = true;                                // honours Retry-After (seconds or HTTP date)
+    bool on_429 = true; // honours Retry-After (seconds or HTTP date)
 };
 
 struct Request {
     Method method = Method::get;
     std::string url;
     std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;                // sent as is when `form` is empty
-    std::vector<FormPart> form;      // multipart/form-data when non-empty
+    std::string body;           // sent as is when `form` is empty
+    std::vector<FormPart> form; // multipart/form-data when non-empty
     std::optional<BasicAuth> basic_auth;
     std::optional<config::Secret> bearer_token;
-    bool url_is_secret = false;      // e.g. a Slack webhook URL: logged as scheme://host/<redacted>
+    bool url_is_secret = false;       // e.g. a Slack webhook URL: logged as scheme://host/<redacted>
     std::optional<RetryPolicy> retry; // default: the client's
     std::optional<std::chrono::milliseconds> timeout; // whole-request timeout; default: the client's
 };
@@ -78,7 +78,7 @@ struct TransportError {
 using Result = std::expected<Response, TransportError>;
 
 struct ClientOptions {
-    std::string user_agent;                     // e.g. "namekeeper/0.1.0 (+security@acme.example)"
+    std::string user_agent; // e.g. "namekeeper/0.1.0 (+security@acme.example)"
     std::chrono::milliseconds timeout{30'000};
     std::chrono::milliseconds connect_timeout{10'000};
     RetryPolicy retry;
