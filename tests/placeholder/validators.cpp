@@ -8,10 +8,10 @@
 namespace namekeeper::test {
 namespace {
 
-// pip and twine quiet and offline; HOME points nowhere useful so no user configuration leaks in.
+// pip and twine quiet and offline, with no user configuration.
 const std::vector<std::string> k_python_env{"PIP_DISABLE_PIP_VERSION_CHECK=1", "PIP_NO_INPUT=1",
-                                            "PIP_CONFIG_FILE=/dev/null", "PYTHONDONTWRITEBYTECODE=1",
-                                            "NO_COLOR=1"};
+                                            "PIP_ROOT_USER_ACTION=ignore",     "PIP_CONFIG_FILE=/dev/null",
+                                            "PYTHONDONTWRITEBYTECODE=1",       "NO_COLOR=1"};
 
 } // namespace
 
