@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
     }
     fmt::print("wheel only:    {:.0f} placeholders/s (median of {} runs of {})\n",
                median_rate(wheel_only, runs, count), runs, count);
-    fmt::print("wheel + sdist: {:.0f} placeholders/s (median of {} runs of {})\n", median_rate(both, runs, count),
-               runs, count);
+    fmt::print("wheel + sdist: {:.0f} placeholders/s (median of {} runs of {})\n",
+               median_rate(both, runs, count), runs, count);
     return 0;
 }
