@@ -215,7 +215,7 @@ void read_log(const Section& s, LogConfig& out) {
 std::vector<YAML::Node> load_documents(const std::string& yaml_text, const Document& document) {
     try {
         return YAML::LoadAll(yaml_text);
-    } catch (const YAML::ParserException& e) {
+    } catch (const YAML::Exception& e) { // ParserException, or a bad alias
         document.fail(location_of(e.mark), "", e.msg);
     }
 }
