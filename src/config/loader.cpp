@@ -18,37 +18,63 @@ constexpr std::size_t k_max_config_bytes = 16 * 1024 * 1024;
 
 using Problem = std::optional<std::string>;
 
-Problem url_check(const std::string& text) {
-    return url_problem(text, UrlCredentials::refused);
+Problem unless(bool fine, std::string_view problem) {
+    return fine ? std::nullopt : Problem(std::string(problem));
 }
 
+// The checks of single values; each returns the end of the message.
+Problem url_check(const std::string& url) {
+    return url_problem(url, UrlCredentials::refused);
+}
+Problem upload_url_check(const std::string& url) {
+    if (auto problem = url_check(url)) {
+        return problem;
+    }
+    return unless(url.ends_with('/'),
+                  "must end with /, as in https://upload.pypi.org/legacy/ (without it the "
+                  "upload API answers with a 308 redirect)");
+}
 Problem single_line(const std::string& text) {
-    if (has_control_characters(text)) {
-        return "expected one line without control characters";
-    }
-    return std::nullopt;
+    return unless(!has_control_characters(text), "expected one line without control characters");
 }
-
-Problem name_check(const std::string& text) {
-    if (text.empty() || has_control_characters(text) || text.find(' ') != std::string::npos) {
-        return "expected a name without spaces";
-    }
-    return std::nullopt;
+Problem name_check(const std::string& name) {
+    return unless(!name.empty() && !has_control_characters(name) && name.find(' ') == std::string::npos,
+                  "expected a name without spaces");
 }
-
-Problem email_check(const std::string& text) {
-    if (!is_email_address(text)) {
-        return "expected an e-mail address";
-    }
-    return std::nullopt;
+Problem email_check(const std::string& email) {
+    return unless(is_email_address(email), "expected an e-mail address");
 }
-
-Problem one_of(const std::string& text, std::initializer_list<std::string_view> allowed,
-               std::string_view problem) {
-    if (std::ranges::find(allowed, text) == allowed.end()) {
-        return std::string(problem);
-    }
-    return std::nullopt;
+Problem repository_key_check(const std::string& key) {
+    return unless(is_repository_key(key), "expected a repository key (letters, digits, '.', '_' and '-')");
+}
+Problem version_check(const std::string& version) {
+    return unless(is_public_version(version),
+                  "expected a normalized PEP 440 version without a local part, such as 0.0.0");
+}
+Problem ledger_path_check(const std::string& path) {
+    return unless(!path.empty() && !has_control_characters(path),
+                  "expected the path of the SQLite ledger file");
+}
+Problem glob_check(const std::string& pattern) {
+    return unless(!pattern.empty() && !has_control_characters(pattern) &&
+                      pattern.find(' ') == std::string::npos,
+                  "expected a glob pattern without spaces, such as acme-*-fork");
+}
+Problem listen_check(const std::string& listen) {
+    return unless(parse_listen_address(listen).has_value(),
+                  "expected HOST:PORT, such as 127.0.0.1:8080 or [::1]:8080, with a port from 1 to 65535");
+}
+Problem log_level_check(const std::string& level) {
+    const bool known =
+        level == "trace" || level == "debug" || level == "info" || level == "warn" || level == "error";
+    return unless(known, "expected one of trace, debug, info, warn, error");
+}
+Problem log_format_check(const std::string& format) {
+    return unless(format == "text" || format == "json", "expected text or json");
+}
+constexpr std::string_view k_formats_problem = "expected a non-empty list of wheel and/or sdist";
+Problem format_check(const std::string& format) {
+    return unless(format == "wheel" || format == "sdist", k_formats_problem);
 }
 
 // Applies a secret URL's check without ever quoting it.
@@ -80,28 +106,14 @@ void read_artifactory(const Section& s, ArtifactoryConfig& out) {
     out.token = s.secret("token").value_or(Secret{});
     out.username = s.string("username", single_line).value_or("");
     out.password = s.secret("password").value_or(Secret{});
-    out.repositories = s.strings("repositories", [](const std::string& key) -> Problem {
-                            if (!is_repository_key(key)) {
-                                return "expected a repository key (letters, digits, '.', '_' and '-')";
-                            }
-                            return std::nullopt;
-                        }).value_or(std::vector<std::string>{});
+    out.repositories = s.strings("repositories", repository_key_check).value_or(out.repositories);
     out.page_size = static_cast<int>(s.whole_number("page_size", 1, 100000).value_or(out.page_size));
     out.timeout = s.duration("timeout").value_or(out.timeout);
 }
 
 void read_pypi(const Section& s, PypiConfig& out) {
     out.index_url = strip_trailing_slashes(s.string("index_url", url_check).value_or(out.index_url));
-    out.upload_url = s.string("upload_url", [](const std::string& url) -> Problem {
-                          if (auto problem = url_check(url)) {
-                              return problem;
-                          }
-                          if (!url.ends_with('/')) {
-                              return "must end with /, as in https://upload.pypi.org/legacy/ (without it the "
-                                     "upload API answers with a 308 redirect)";
-                          }
-                          return std::nullopt;
-                      }).value_or(out.upload_url);
+    out.upload_url = s.string("upload_url", upload_url_check).value_or(out.upload_url);
     out.token = s.secret("token").value_or(Secret{});
     out.owners = s.strings("owners", name_check).value_or(out.owners);
     out.organizations = s.strings("organizations", name_check).value_or(out.organizations);
@@ -114,23 +126,15 @@ void read_pypi(const Section& s, PypiConfig& out) {
 }
 
 void read_placeholder(const Section& s, PlaceholderConfig& out) {
-    out.version = s.string("version", [](const std::string& version) -> Problem {
-                       if (!is_public_version(version)) {
-                           return "expected a normalized PEP 440 version without a local part, such as 0.0.0";
-                       }
-                       return std::nullopt;
-                   }).value_or(out.version);
+    out.version = s.string("version", version_check).value_or(out.version);
     out.summary = s.string("summary", single_line).value_or(out.summary);
     out.description = s.string("description").value_or(out.description);
     out.author = s.string("author", single_line).value_or(out.author);
     out.author_email = s.string("author_email", email_check).value_or(out.author_email);
     out.project_url = s.string("project_url", url_check).value_or(out.project_url);
-    const std::string formats_problem = "expected a non-empty list of wheel and/or sdist";
-    if (const auto formats = s.strings("formats", [&](const std::string& format) {
-            return one_of(format, {"wheel", "sdist"}, formats_problem);
-        })) {
+    if (const auto formats = s.strings("formats", format_check)) {
         if (formats->empty()) {
-            s.fail_value("formats", formats_problem);
+            s.fail_value("formats", k_formats_problem);
         }
         out.formats.clear();
         for (const auto& format : *formats) {
@@ -144,22 +148,11 @@ void read_placeholder(const Section& s, PlaceholderConfig& out) {
 }
 
 void read_ledger(const Section& s, LedgerConfig& out) {
-    out.path = s.string("path", [](const std::string& path) -> Problem {
-                    if (path.empty() || has_control_characters(path)) {
-                        return "expected the path of the SQLite ledger file";
-                    }
-                    return std::nullopt;
-                }).value_or(out.path);
+    out.path = s.string("path", ledger_path_check).value_or(out.path);
 }
 
 void read_policy(const Section& s, PolicyConfig& out) {
-    out.ignore = s.strings("ignore", [](const std::string& pattern) -> Problem {
-                      if (pattern.empty() || has_control_characters(pattern) ||
-                          pattern.find(' ') != std::string::npos) {
-                          return "expected a glob pattern without spaces, such as acme-*-fork";
-                      }
-                      return std::nullopt;
-                  }).value_or(out.ignore);
+    out.ignore = s.strings("ignore", glob_check).value_or(out.ignore);
     out.recheck_after = s.duration("recheck_after").value_or(out.recheck_after);
     out.full_listing_every = s.duration("full_listing_every").value_or(out.full_listing_every);
 }
@@ -177,14 +170,7 @@ void read_notify(const Section& s, NotifyConfig& out) {
 }
 
 void read_webhook(const Section& s, WebhookConfig& out) {
-    out.listen =
-        s.string("listen", [](const std::string& listen) -> Problem {
-             if (!parse_listen_address(listen)) {
-                 return "expected HOST:PORT, such as 127.0.0.1:8080 or [::1]:8080, with a port from 1 "
-                        "to 65535";
-             }
-             return std::nullopt;
-         }).value_or(out.listen);
+    out.listen = s.string("listen", listen_check).value_or(out.listen);
     out.secret = s.secret("secret").value_or(Secret{});
     out.insecure_no_auth = s.boolean("insecure_no_auth").value_or(out.insecure_no_auth);
     out.max_body_bytes = static_cast<std::size_t>(
@@ -203,13 +189,8 @@ void read_webhook(const Section& s, WebhookConfig& out) {
 }
 
 void read_log(const Section& s, LogConfig& out) {
-    out.level = s.string("level", [](const std::string& level) {
-                     return one_of(level, {"trace", "debug", "info", "warn", "error"},
-                                   "expected one of trace, debug, info, warn, error");
-                 }).value_or(out.level);
-    out.format = s.string("format", [](const std::string& format) {
-                      return one_of(format, {"text", "json"}, "expected text or json");
-                  }).value_or(out.format);
+    out.level = s.string("level", log_level_check).value_or(out.level);
+    out.format = s.string("format", log_format_check).value_or(out.format);
 }
 
 std::vector<YAML::Node> load_documents(const std::string& yaml_text, const Document& document) {
