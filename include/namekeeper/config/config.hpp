@@ -27,7 +27,7 @@ private:
 
 struct ArtifactoryConfig {
     std::string url;      // base URL including /artifactory, no trailing slash
-    Secret token;         // Bearer token; empty when basic auth is used
+    Secret token;         // Bearer token; empty when basic auth is used (all empty: anonymous)
     std::string username; // basic auth, with password
     Secret password;
     std::vector<std::string> repositories; // empty: discover every local PyPI repository
@@ -36,14 +36,14 @@ struct ArtifactoryConfig {
 };
 
 struct PypiConfig {
-    std::string index_url = "https://pypi.org";
-    std::string upload_url = "https://upload.pypi.org/legacy/";
+    std::string index_url = "https://pypi.org";                 // no trailing slash
+    std::string upload_url = "https://upload.pypi.org/legacy/"; // always ends with '/'
     Secret token;
     std::vector<std::string> owners;
     std::vector<std::string> organizations;
     std::vector<std::string> known_emails;
-    int concurrency = 4;
-    int max_new_projects_per_hour = 10;
+    int concurrency = 4;                // 1..64
+    int max_new_projects_per_hour = 10; // 0 reserves nothing (alerts only)
     Seconds timeout{30};
     std::string contact;
 };
@@ -76,7 +76,7 @@ struct NotifyConfig {
 };
 
 struct WebhookConfig {
-    std::string listen = "127.0.0.1:8080";
+    std::string listen = "127.0.0.1:8080"; // HOST:PORT; see parse_listen_address in loader.hpp
     Secret secret;
     bool insecure_no_auth = false;
     std::size_t max_body_bytes = 1048576;
