@@ -2,7 +2,6 @@
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
