@@ -1,9 +1,8 @@
 #include "namekeeper/webhook/metrics.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 #include <limits>
 #include <stdexcept>
 
@@ -95,7 +94,8 @@ void MetricsRegistry::add_gauge(std::string name, std::string help, std::vector<
 }
 
 void MetricsRegistry::add_histogram(std::string name, std::string help, std::vector<double> upper_bounds) {
-    if (!std::ranges::is_sorted(upper_bounds) || std::ranges::adjacent_find(upper_bounds) != upper_bounds.end()) {
+    if (!std::ranges::is_sorted(upper_bounds) ||
+        std::ranges::adjacent_find(upper_bounds) != upper_bounds.end()) {
         throw std::logic_error("histogram bounds must ascend: " + name);
     }
     Family family;
@@ -136,7 +136,8 @@ void MetricsRegistry::observe(std::string_view name, double value) {
     const std::lock_guard lock(m_mutex);
     Family& family = find(name, Kind::histogram, 0);
     // The first bound the value does not exceed; past the last one (or NaN) it is the +Inf bucket.
-    const auto bound = std::isnan(value) ? family.upper_bounds.end() : std::ranges::lower_bound(family.upper_bounds, value);
+    const auto bound =
+        std::isnan(value) ? family.upper_bounds.end() : std::ranges::lower_bound(family.upper_bounds, value);
     ++family.bucket_counts[static_cast<std::size_t>(bound - family.upper_bounds.begin())];
     family.sum += value;
     ++family.count;
@@ -146,10 +147,14 @@ std::string MetricsRegistry::render() const {
     const std::lock_guard lock(m_mutex);
     std::string out;
     for (const Family& family : m_families) {
-        const char* type = family.kind == Kind::counter ? "counter" : family.kind == Kind::gauge ? "gauge" : "histogram";
-        out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", family.name, escape_help(family.help), family.name, type);
+        const char* type = family.kind == Kind::counter ? "counter"
+                           : family.kind == Kind::gauge ? "gauge"
+                                                        : "histogram";
+        out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", family.name, escape_help(family.help), family.name,
+                           type);
         for (const auto& [values, value] : family.series) {
-            out += fmt::format("{}{} {}\n", family.name, label_set(family.label_names, values), format_value(value));
+            out += fmt::format("{}{} {}\n", family.name, label_set(family.label_names, values),
+                               format_value(value));
         }
         if (family.kind != Kind::histogram) {
             continue;
@@ -157,7 +162,8 @@ std::string MetricsRegistry::render() const {
         std::uint64_t cumulative = 0;
         for (std::size_t i = 0; i < family.bucket_counts.size(); ++i) {
             cumulative += family.bucket_counts[i];
-            const double le = i < family.upper_bounds.size() ? family.upper_bounds[i] : std::numeric_limits<double>::infinity();
+            const double le = i < family.upper_bounds.size() ? family.upper_bounds[i]
+                                                             : std::numeric_limits<double>::infinity();
             out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", family.name, format_value(le), cumulative);
         }
         out += fmt::format("{}_sum {}\n{}_count {}\n", family.name, format_value(family.sum), family.name,
@@ -172,7 +178,8 @@ void declare_service_metrics(MetricsRegistry& registry) {
     registry.add_gauge(std::string(k_metric_queue_depth), "Names waiting in the ledger's queue.");
     registry.add_gauge(std::string(k_metric_names), "Names in the ledger by state.", {"state"});
     registry.add_counter(std::string(k_metric_uploads), "Placeholder uploads by outcome.", {"outcome"});
-    registry.add_histogram(std::string(k_metric_lookup_duration), "Time to look a name up on the public index.",
+    registry.add_histogram(std::string(k_metric_lookup_duration),
+                           "Time to look a name up on the public index.",
                            {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
 }
 

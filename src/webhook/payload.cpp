@@ -1,9 +1,8 @@
 #include "namekeeper/webhook/payload.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-
-#include <algorithm>
 
 namespace namekeeper::webhook {
 namespace {
@@ -177,9 +176,8 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
 // Artifactory repository keys: at most 64 characters of printable ASCII, no slashes.
 bool is_plausible_repo_key(std::string_view key) {
     constexpr std::size_t k_max_key = 64;
-    return !key.empty() && key.size() <= k_max_key && std::ranges::all_of(key, [](char c) {
-        return c > 0x20 && c < 0x7f && c != '/' && c != '\\';
-    });
+    return !key.empty() && key.size() <= k_max_key &&
+           std::ranges::all_of(key, [](char c) { return c > 0x20 && c < 0x7f && c != '/' && c != '\\'; });
 }
 
 // Length of the well-formed UTF-8 sequence starting at text[i], or 0 (overlong forms, surrogates and

@@ -1,10 +1,8 @@
+#include "namekeeper/util/digest.hpp"
 #include "namekeeper/webhook/auth.hpp"
 
-#include "namekeeper/util/digest.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 
 using namespace namekeeper;
@@ -12,11 +10,13 @@ using webhook::authenticate;
 
 namespace {
 
-const std::string k_body = R"({"domain":"artifact","event_type":"deployed","data":{"repo_key":"pypi-local"}})";
+const std::string k_body =
+    R"({"domain":"artifact","event_type":"deployed","data":{"repo_key":"pypi-local"}})";
 const config::Secret k_secret{"s3cret-value"};
 
 std::string uppercase(std::string text) {
-    std::ranges::transform(text, text.begin(), [](char c) { return (c >= 'a' && c <= 'z') ? c - 'a' + 'A' : c; });
+    std::ranges::transform(text, text.begin(),
+                           [](char c) { return (c >= 'a' && c <= 'z') ? c - 'a' + 'A' : c; });
     return text;
 }
 

@@ -1,7 +1,6 @@
 #include "namekeeper/webhook/metrics.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -27,26 +26,27 @@ TEST_CASE("a small registry renders in the Prometheus text format", "[webhook][m
     registry.observe("duration_seconds", 2);
     registry.observe("duration_seconds", 30);
 
-    CHECK(registry.render() == "# HELP requests_total Requests.\\nBy \\\\ result.\n"
-                               "# TYPE requests_total counter\n"
-                               "requests_total{result=\"accepted\",reason=\"deployed\"} 2\n"
-                               "requests_total{result=\"ignored\",reason=\"a \\\"quoted\\\"\\\\back\\nslash\"} 1\n"
-                               "requests_total{result=\"rejected\",reason=\"payload\"} 0.5\n"
-                               "# HELP depth Queue depth.\n"
-                               "# TYPE depth gauge\n"
-                               "depth 0\n"
-                               "# HELP names Names by state.\n"
-                               "# TYPE names gauge\n"
-                               "names{state=\"pending\"} 12\n"
-                               "names{state=\"reserved\"} 4\n"
-                               "# HELP duration_seconds Durations.\n"
-                               "# TYPE duration_seconds histogram\n"
-                               "duration_seconds_bucket{le=\"0.1\"} 2\n"
-                               "duration_seconds_bucket{le=\"1\"} 2\n"
-                               "duration_seconds_bucket{le=\"2.5\"} 3\n"
-                               "duration_seconds_bucket{le=\"+Inf\"} 4\n"
-                               "duration_seconds_sum 32.15\n"
-                               "duration_seconds_count 4\n");
+    CHECK(registry.render() ==
+          "# HELP requests_total Requests.\\nBy \\\\ result.\n"
+          "# TYPE requests_total counter\n"
+          "requests_total{result=\"accepted\",reason=\"deployed\"} 2\n"
+          "requests_total{result=\"ignored\",reason=\"a \\\"quoted\\\"\\\\back\\nslash\"} 1\n"
+          "requests_total{result=\"rejected\",reason=\"payload\"} 0.5\n"
+          "# HELP depth Queue depth.\n"
+          "# TYPE depth gauge\n"
+          "depth 0\n"
+          "# HELP names Names by state.\n"
+          "# TYPE names gauge\n"
+          "names{state=\"pending\"} 12\n"
+          "names{state=\"reserved\"} 4\n"
+          "# HELP duration_seconds Durations.\n"
+          "# TYPE duration_seconds histogram\n"
+          "duration_seconds_bucket{le=\"0.1\"} 2\n"
+          "duration_seconds_bucket{le=\"1\"} 2\n"
+          "duration_seconds_bucket{le=\"2.5\"} 3\n"
+          "duration_seconds_bucket{le=\"+Inf\"} 4\n"
+          "duration_seconds_sum 32.15\n"
+          "duration_seconds_count 4\n");
 }
 
 TEST_CASE("the service metrics start at zero", "[webhook][metrics]") {
@@ -109,7 +109,8 @@ TEST_CASE("the registry counts correctly from many threads", "[webhook][metrics]
     for (auto& thread : threads) {
         thread.join();
     }
-    CHECK(registry.render() == "# HELP c C.\n# TYPE c counter\nc{t=\"x\"} 4000\n"
-                               "# HELP h H.\n# TYPE h histogram\nh_bucket{le=\"1\"} 4000\nh_bucket{le=\"+Inf\"} 4000\n"
-                               "h_sum 2000\nh_count 4000\n");
+    CHECK(registry.render() ==
+          "# HELP c C.\n# TYPE c counter\nc{t=\"x\"} 4000\n"
+          "# HELP h H.\n# TYPE h histogram\nh_bucket{le=\"1\"} 4000\nh_bucket{le=\"+Inf\"} 4000\n"
+          "h_sum 2000\nh_count 4000\n");
 }

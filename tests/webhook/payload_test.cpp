@@ -1,7 +1,6 @@
 #include "namekeeper/webhook/payload.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -73,10 +72,11 @@ TEST_CASE("data may be a JSON-encoded string", "[webhook][payload]") {
 
 TEST_CASE("moved and copied events use the target path", "[webhook][payload]") {
     const std::string type = GENERATE(as<std::string>{}, "moved", "copied");
-    const auto event = accepted(R"({"domain":"artifact","event_type":")" + type + R"(",)" +
-                                R"("data":{"repo_key":"staging","path":"old/1.0/old-1.0.tar.gz","name":"old-1.0.tar.gz",)"
-                                R"("source_repo_path":"staging/old/1.0/old-1.0.tar.gz",)"
-                                R"("target_repo_path":"pypi-local/acme/2.0/acme-2.0.tar.gz"}})");
+    const auto event =
+        accepted(R"({"domain":"artifact","event_type":")" + type + R"(",)" +
+                 R"("data":{"repo_key":"staging","path":"old/1.0/old-1.0.tar.gz","name":"old-1.0.tar.gz",)"
+                 R"("source_repo_path":"staging/old/1.0/old-1.0.tar.gz",)"
+                 R"("target_repo_path":"pypi-local/acme/2.0/acme-2.0.tar.gz"}})");
     CHECK(event.type == (type == "moved" ? EventType::moved : EventType::copied));
     CHECK(event.repo_key == "pypi-local");
     CHECK(event.path == "acme/2.0/acme-2.0.tar.gz");
@@ -95,8 +95,10 @@ TEST_CASE("a moved event with data as a string and no jpd_origin is accepted", "
 TEST_CASE("with no repositories configured every repository is ours", "[webhook][payload]") {
     const auto event = accepted(deployed(R"({"repo_key":"anything","path":"a/1/a-1.whl"})"), {});
     CHECK(event.repo_key == "anything");
-    CHECK(error(deployed(R"({"repo_key":"","path":"a/1/a-1.whl"})"), {}) == R"("data.repo_key" is not a repository key)");
-    CHECK(error(deployed(R"({"repo_key":"a b","path":"a/1/a-1.whl"})"), {}) == R"("data.repo_key" is not a repository key)");
+    CHECK(error(deployed(R"({"repo_key":"","path":"a/1/a-1.whl"})"), {}) ==
+          R"("data.repo_key" is not a repository key)");
+    CHECK(error(deployed(R"({"repo_key":"a b","path":"a/1/a-1.whl"})"), {}) ==
+          R"("data.repo_key" is not a repository key)");
     CHECK(error(deployed(R"({"repo_key":")" + std::string(65, 'r') + R"(","path":"a/1/a-1.whl"})"), {}) ==
           R"("data.repo_key" is not a repository key)");
 }
@@ -109,7 +111,8 @@ TEST_CASE("events that are not for us are ignored with a reason", "[webhook][pay
         CHECK(to_string(why.reason) == "domain");
     }
     SECTION("another domain, even with a malformed rest") {
-        CHECK(ignored(R"({"domain":"docker","event_type":7})").message == R"(domain "docker" is not handled)");
+        CHECK(ignored(R"({"domain":"docker","event_type":7})").message ==
+              R"(domain "docker" is not handled)");
     }
     SECTION("deleted, cached and unknown events") {
         const std::string type = GENERATE(as<std::string>{}, "deleted", "cached", "properties_added", "");
@@ -125,8 +128,9 @@ TEST_CASE("events that are not for us are ignored with a reason", "[webhook][pay
         CHECK(to_string(why.reason) == "repository");
     }
     SECTION("a move out of a configured repository") {
-        const auto why = ignored(R"({"domain":"artifact","event_type":"moved","data":{)"
-                                 R"("source_repo_path":"pypi-local/a/1/a-1.whl","target_repo_path":"trash/a/1/a-1.whl"}})");
+        const auto why = ignored(
+            R"({"domain":"artifact","event_type":"moved","data":{)"
+            R"("source_repo_path":"pypi-local/a/1/a-1.whl","target_repo_path":"trash/a/1/a-1.whl"}})");
         CHECK(why.message == R"(repository "trash" is not configured)");
     }
     SECTION("values in messages are quoted safely and cut") {
@@ -159,9 +163,13 @@ TEST_CASE("deep nesting is refused before parsing", "[webhook][payload]") {
 
     // 32 levels pass; brackets inside strings do not count.
     std::string deep = std::string(30, '[') + std::string(30, ']');
-    CHECK(accepted(deployed(R"({"repo_key":"pypi-local","path":"a/b.whl","x":)" + deep + "}")).path == "a/b.whl");
-    CHECK(accepted(deployed(R"({"repo_key":"pypi-local","path":"a/b.whl","x":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"[[[[[[[[[[[[[[[["})"))
-              .path == "a/b.whl");
+    CHECK(accepted(deployed(R"({"repo_key":"pypi-local","path":"a/b.whl","x":)" + deep + "}")).path ==
+          "a/b.whl");
+    CHECK(
+        accepted(
+            deployed(
+                R"({"repo_key":"pypi-local","path":"a/b.whl","x":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"[[[[[[[[[[[[[[[["})"))
+            .path == "a/b.whl");
     CHECK(error(deployed(R"({"repo_key":"pypi-local","path":"a/b.whl","x":)" + std::string(31, '[') +
                          std::string(31, ']') + "}")) == "body nests deeper than 32 levels");
     CHECK(error(R"({"domain":"artifact","event_type":"deployed","data":")" + std::string(40, '[') + "\"}") ==
@@ -182,13 +190,15 @@ TEST_CASE("missing and wrong-typed fields are errors", "[webhook][payload]") {
     CHECK(error(deployed(R"("[1,2]")")) == R"("data" must be an object or a JSON-encoded object)");
     CHECK(error(deployed(R"("")")) == R"("data" must be an object or a JSON-encoded object)");
     CHECK(error(deployed(R"({"path":"a/b.whl"})")) == R"("data.repo_key" is missing)");
-    CHECK(error(deployed(R"({"repo_key":["pypi-local"],"path":"a/b.whl"})")) == R"("data.repo_key" must be a string)");
+    CHECK(error(deployed(R"({"repo_key":["pypi-local"],"path":"a/b.whl"})")) ==
+          R"("data.repo_key" must be a string)");
     CHECK(error(deployed(R"({"repo_key":"pypi-local"})")) == R"("data.path" is missing)");
     CHECK(error(deployed(R"({"repo_key":"pypi-local","path":5})")) == R"("data.path" must be a string)");
     CHECK(error(deployed(R"({"repo_key":"pypi-local","path":"a/b.whl","name":3})")) ==
           R"("data.name" must be a string)");
-    CHECK(error(R"({"domain":"artifact","event_type":"moved","data":{"repo_key":"pypi-local","path":"a"}})") ==
-          R"("data.target_repo_path" is missing)");
+    CHECK(
+        error(R"({"domain":"artifact","event_type":"moved","data":{"repo_key":"pypi-local","path":"a"}})") ==
+        R"("data.target_repo_path" is missing)");
     CHECK(error(R"({"domain":"artifact","event_type":"copied","data":{"target_repo_path":{}}})") ==
           R"("data.target_repo_path" must be a string)");
     CHECK(error(R"({"domain":"artifact","event_type":"moved","data":{"target_repo_path":"pypi-local"}})") ==
@@ -214,13 +224,17 @@ TEST_CASE("junk paths are errors", "[webhook][payload]") {
     CHECK(error(deployed_at("a//b.whl")) == R"("data.path" has an empty segment)");
     CHECK(error(deployed_at("a/1.0/")) == R"("data.path" has an empty segment)");
     CHECK(error(deployed_at(std::string(1025, 'a'))) == R"("data.path" is longer than 1024 bytes)");
-    CHECK(error(deployed_at(std::string(2 * 1024 * 1024, 'a'))) == R"("data.path" is longer than 1024 bytes)");
-    CHECK(error(R"({"domain":"artifact","event_type":"moved","data":{"target_repo_path":"pypi-local/a/../../x"}})") ==
-          R"("data.target_repo_path" contains a ".." segment)");
+    CHECK(error(deployed_at(std::string(2 * 1024 * 1024, 'a'))) ==
+          R"("data.path" is longer than 1024 bytes)");
+    CHECK(
+        error(
+            R"({"domain":"artifact","event_type":"moved","data":{"target_repo_path":"pypi-local/a/../../x"}})") ==
+        R"("data.target_repo_path" contains a ".." segment)");
 
     CHECK(accepted(deployed_at(std::string(1024, 'a'))).path.size() == 1024);
     CHECK(accepted(deployed_at("..a/b..c/...")).filename == "...");
-    CHECK(accepted(deployed_at("caf\\u00e9/1.0/caf\xc3\xa9-1.0.tar.gz")).filename == "caf\xc3\xa9-1.0.tar.gz");
+    CHECK(accepted(deployed_at("caf\\u00e9/1.0/caf\xc3\xa9-1.0.tar.gz")).filename ==
+          "caf\xc3\xa9-1.0.tar.gz");
 }
 
 TEST_CASE("check_repo_path judges bytes the JSON parser would not let through", "[webhook][payload]") {

@@ -53,9 +53,10 @@ private:
 };
 
 // The service's metric names.
-inline constexpr std::string_view k_metric_webhook_events = "namekeeper_webhook_events_total"; // result, reason
+inline constexpr std::string_view k_metric_webhook_events =
+    "namekeeper_webhook_events_total"; // result, reason
 inline constexpr std::string_view k_metric_queue_depth = "namekeeper_queue_depth";
-inline constexpr std::string_view k_metric_names = "namekeeper_names"; // state
+inline constexpr std::string_view k_metric_names = "namekeeper_names";           // state
 inline constexpr std::string_view k_metric_uploads = "namekeeper_uploads_total"; // outcome
 inline constexpr std::string_view k_metric_lookup_duration = "namekeeper_lookup_duration_seconds";
 

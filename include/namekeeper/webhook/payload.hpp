@@ -34,7 +34,7 @@
 
 namespace namekeeper::webhook {
 
-inline constexpr std::size_t k_max_nesting = 32;    // arrays and objects, counted in the body and in `data`
+inline constexpr std::size_t k_max_nesting = 32;      // arrays and objects, counted in the body and in `data`
 inline constexpr std::size_t k_max_path_bytes = 1024; // repository path, UTF-8 bytes
 
 enum class EventType { deployed, copied, moved };
@@ -66,8 +66,8 @@ struct PayloadError {
 
 // `repositories`: the configured repository keys, compared case-insensitively (Artifactory's keys
 // are); empty means every repository is ours.
-[[nodiscard]] std::expected<WebhookEvent, PayloadError> parse_event(std::string_view body,
-                                                                    const std::vector<std::string>& repositories);
+[[nodiscard]] std::expected<WebhookEvent, PayloadError>
+parse_event(std::string_view body, const std::vector<std::string>& repositories);
 
 // The hygiene rules a repository path must pass before any part of it is used: not empty, at most
 // k_max_path_bytes, valid UTF-8, no control characters, no backslash, relative, no empty, "." or ".."
