@@ -3,7 +3,7 @@
 # each for N seconds, starting from the seed corpus tests/fuzz/corpus_<target>/. Fails on the first
 # crash, leak, sanitizer report or timeout; the input that caused it is left in the build folder.
 #   scripts/fuzz.sh [--seconds N] [--build-dir DIR] [--jobs N]
-# CXX picks the compiler (default clang++-16, which scripts/setup.sh installs: clang 14 cannot
+# NAMEKEEPER_FUZZ_CXX picks the compiler (default clang++-16, which scripts/setup.sh installs: clang 14 cannot
 # compile libstdc++'s std::expected).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     *) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-cxx=${CXX:-clang++-16}
+cxx=${NAMEKEEPER_FUZZ_CXX:-clang++-16}
 if ! command -v "$cxx" >/dev/null; then
   echo "fuzz.sh: $cxx not found (scripts/setup.sh installs clang-16 and libclang-rt-16-dev)" >&2
   exit 1
