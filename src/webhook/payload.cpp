@@ -339,7 +339,8 @@ std::expected<WebhookEvent, PayloadError> parse_event(std::string_view body,
     event.type = *type;
     event.repo_key = std::move(repo_key);
     event.path = std::move(location->path);
-    event.filename = event.path.substr(event.path.rfind('/') + 1);
+    const auto last_slash = event.path.rfind('/');
+    event.filename = last_slash == std::string::npos ? event.path : event.path.substr(last_slash + 1);
     return event;
 }
 
