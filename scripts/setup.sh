@@ -24,6 +24,7 @@ packages=(
   libarchive-dev libzip-dev libspdlog-dev catch2 libcli11-dev libcpp-httplib-dev libssl-dev libsodium-dev
   python3 python3-packaging python3-pip python3-wheel python3-stdlib-list twine
   systemd clang-format clang sqlite3 curl procps
+  clang-16 libclang-rt-16-dev  # scripts/fuzz.sh: libFuzzer; clang 14 cannot compile std::expected
 )
 missing=()
 for p in "${packages[@]}"; do
