@@ -50,7 +50,8 @@ std::vector<std::string> make_versions() {
     for (std::size_t i = 0; i < k_inputs; ++i) {
         std::string version = std::to_string(next_random() % 30);
         for (std::uint64_t n = 1 + next_random() % 3; n > 0; --n) {
-            version += "." + std::to_string(next_random() % 200);
+            version += '.';
+            version += std::to_string(next_random() % 200);
         }
         version += k_suffixes[next_random() % 9];
         versions.push_back(std::move(version));

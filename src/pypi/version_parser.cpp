@@ -249,19 +249,26 @@ private:
     }
 
     Version::Segment segment(const LetterMatch& match, std::string_view implicit_letter) {
-        std::string letter = match.letter ? lowered(*match.letter) : std::string(implicit_letter);
-        // packaging's preferred spellings; anything else (only reachable through the non-ASCII
-        // case folds) stays as lowercased, as it does in packaging.
+        const std::string letter = match.letter ? lowered(*match.letter) : std::string(implicit_letter);
+        return Version::Segment{std::string(preferred_spelling(letter)), number(match.number)};
+    }
+
+    // packaging's preferred spellings; anything else (only reachable through the non-ASCII case
+    // folds) stays as lowercased, as it does in packaging.
+    static std::string_view preferred_spelling(std::string_view letter) {
         if (letter == "alpha") {
-            letter = "a";
-        } else if (letter == "beta") {
-            letter = "b";
-        } else if (letter == "c" || letter == "pre" || letter == "preview") {
-            letter = "rc";
-        } else if (letter == "rev" || letter == "r") {
-            letter = "post";
+            return "a";
         }
-        return Version::Segment{std::move(letter), number(match.number)};
+        if (letter == "beta") {
+            return "b";
+        }
+        if (letter == "c" || letter == "pre" || letter == "preview") {
+            return "rc";
+        }
+        if (letter == "rev" || letter == "r") {
+            return "post";
+        }
+        return letter;
     }
 
     std::vector<Version::LocalPart> local_parts(Span span) {
