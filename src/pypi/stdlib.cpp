@@ -1,23 +1,22 @@
-// PLACEHOLDER: the pypi-rules work replaces this with data generated from Debian's lists.
 #include "namekeeper/pypi/stdlib.hpp"
 
 #include "namekeeper/pypi/name.hpp"
 
-#include <array>
+#include <algorithm>
 #include <string>
 
 namespace namekeeper::pypi {
+namespace {
+
+// Sorted bytewise; tools/gen_stdlib_names.py writes it and says how to regenerate it.
+constexpr std::string_view k_stdlib_names[] = {
+#include "stdlib_names.inc"
+};
+
+} // namespace
 
 bool is_stdlib_name(std::string_view name) {
-    static constexpr std::array<std::string_view, 6> k_modules{"asyncio", "os",   "os-path",
-                                                               "sys",     "json", "re"};
-    const std::string normalized = normalize(name);
-    for (auto m : k_modules) {
-        if (normalized == m) {
-            return true;
-        }
-    }
-    return false;
+    return std::binary_search(std::begin(k_stdlib_names), std::end(k_stdlib_names), normalize(name));
 }
 
 } // namespace namekeeper::pypi
