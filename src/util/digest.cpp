@@ -1,12 +1,11 @@
 #include "namekeeper/util/digest.hpp"
 
+#include <array>
+#include <memory>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <sodium.h>
-
-#include <array>
-#include <memory>
 #include <stdexcept>
 
 namespace namekeeper::util {
@@ -43,8 +42,8 @@ std::string blake2b_256(std::string_view data) {
         throw std::runtime_error("libsodium: sodium_init failed");
     }
     std::array<unsigned char, 32> out{};
-    if (crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                           nullptr, 0) != 0) {
+    if (crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                           data.size(), nullptr, 0) != 0) {
         throw std::runtime_error("libsodium: BLAKE2b failed");
     }
     return std::string(reinterpret_cast<const char*>(out.data()), out.size());
@@ -68,7 +67,9 @@ std::string digest(DigestKind kind, std::string_view data) {
     return std::string(reinterpret_cast<const char*>(out.data()), length);
 }
 
-std::string digest_hex(DigestKind kind, std::string_view data) { return to_hex(digest(kind, data)); }
+std::string digest_hex(DigestKind kind, std::string_view data) {
+    return to_hex(digest(kind, data));
+}
 
 std::string to_hex(std::string_view bytes) {
     static constexpr std::string_view k_digits = "0123456789abcdef";
@@ -89,7 +90,8 @@ std::string urlsafe_base64_nopad(std::string_view bytes) {
     std::size_t i = 0;
     for (; i + 3 <= bytes.size(); i += 3) {
         const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                           (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
+                           (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                           static_cast<unsigned char>(bytes[i + 2]);
         out.push_back(k_alphabet[(v >> 18) & 63]);
         out.push_back(k_alphabet[(v >> 12) & 63]);
         out.push_back(k_alphabet[(v >> 6) & 63]);
@@ -113,8 +115,9 @@ std::string urlsafe_base64_nopad(std::string_view bytes) {
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
     unsigned int length = 0;
-    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-             data.size(), out.data(), &length) == nullptr) {
+    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+             reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(),
+             &length) == nullptr) {
         throw std::runtime_error("OpenSSL: HMAC-SHA256 failed");
     }
     return to_hex(std::string_view(reinterpret_cast<const char*>(out.data()), length));

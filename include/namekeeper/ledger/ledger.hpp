@@ -80,29 +80,33 @@ public:
     // Names that need a public look-up now: pending; failed whose next_attempt_at <= now;
     // reserved/owned/taken whose checked_at is older than now - recheck_after (or unset).
     // Blocked and ignored never. Sorted by name.
-    [[nodiscard]] Result<std::vector<NameRecord>> due_for_lookup(TimePoint now, std::chrono::seconds recheck_after);
+    [[nodiscard]] Result<std::vector<NameRecord>> due_for_lookup(TimePoint now,
+                                                                 std::chrono::seconds recheck_after);
 
     // --- names: writing ---
     // One transaction for the whole batch. New names enter `pending` with a `seen` event; known
     // names gain the repositories, the greater version under `less`, and a newer mismatch note.
     // State is never touched. Returns the names that were new, sorted.
     [[nodiscard]] Result<std::vector<std::string>> record_seen(std::span<const SeenName> batch, TimePoint now,
-                                                             const VersionLess& less);
-    // Records what a look-up or upload decided:
-    //  - state, reason, risk, public_version, owners replace the stored ones (owners: only when
-    //    non-empty or the state is settled, so a failure keeps what was known);
+                                                               const VersionLess& less);
+    // Records what a look-up or upload decided (one transaction):
+    //  - state, reason and risk replace the stored ones; public_version and owners too when the state
+    //    is settled (not pending/failed), so a failure keeps what was known;
     //  - any state but pending counts an attempt; `failed` also counts a consecutive failure and
-    //    sets next_attempt_at = now + 5 min * 2^(failures-1), at most 24 h; other states reset it;
-    //  - `error` goes to last_error (cleared by a settled state);
-    //  - checked_at = now unless the state is pending or failed;
-    //  - a change of state or risk writes a `state_change` event (a repeated failure a `failure`
-    //    event) and, when entering taken/reserved/failed or changing risk, an outbox row (once per
-    //    name|state|risk, ever). All in one transaction.
+    //    sets next_attempt_at = now + 5 min * 2^(failures-1), at most 24 h; other states reset both;
+    //  - `error` goes to last_error (cleared by a settled state); checked_at = now when settled;
+    //  - updated_at = now when any of state, reason, risk, public_version, owners, last_error changed;
+    //  - events: `state_change` when state or risk changed, else `failure` for a repeated failure,
+    //    else `update` when another fact changed;
+    //  - outbox: when state or risk changed and the state is taken, reserved or failed, once per
+    //    name|state|risk ever (a name flapping back to a state it notified does not notify again).
+    // The name must have been recorded by record_seen (else LedgerErrorKind::unknown_name).
     [[nodiscard]] Result<ApplyResult> apply(std::string_view name, const Outcome& outcome, TimePoint now);
     // A re-check found nothing new.
     [[nodiscard]] Result<void> mark_checked(std::string_view name, TimePoint now);
     [[nodiscard]] Result<void> record_upload(std::string_view name, std::string_view filename,
-                                             std::string_view sha256, std::string_view outcome, TimePoint now);
+                                             std::string_view sha256, std::string_view outcome,
+                                             TimePoint now);
     [[nodiscard]] Result<std::vector<UploadRecord>> uploads(std::string_view name);
     // Newest last; every name's when `name` is nullopt; at most `limit` (the newest ones).
     [[nodiscard]] Result<std::vector<Event>> events(std::optional<std::string_view> name = std::nullopt,
@@ -112,11 +116,12 @@ public:
     [[nodiscard]] Result<std::vector<PendingNotification>> pending_notifications();
     [[nodiscard]] Result<void> mark_notification_sent(std::int64_t id, TimePoint now);
     // Stays pending for the next run; attempts and last_error are kept.
-    [[nodiscard]] Result<void> mark_notification_failed(std::int64_t id, TimePoint now, std::string_view error);
+    [[nodiscard]] Result<void> mark_notification_failed(std::int64_t id, TimePoint now,
+                                                        std::string_view error);
     // A notification about the run rather than a name (upload.auth_failed). `payload` is a JSON
     // object; never deduplicated: the caller enqueues once per run.
-    [[nodiscard]] Result<std::int64_t> enqueue_run_notification(std::string_view event, std::string_view payload,
-                                                                TimePoint now);
+    [[nodiscard]] Result<std::int64_t> enqueue_run_notification(std::string_view event,
+                                                                std::string_view payload, TimePoint now);
 
     // --- upload budget: at most `limit_per_hour` new-project uploads in any sliding hour ---
     // Takes a slot if fewer than the limit were taken in (now - 1 h, now]. Atomic across processes.
@@ -128,14 +133,15 @@ public:
 
     // --- listing watermarks (per Artifactory repository key) ---
     [[nodiscard]] Result<std::optional<Watermark>> watermark(std::string_view repository);
-    // After a successful listing. `max_created` only moves forward (text order: Artifactory writes
-    // fixed-width UTC ISO-8601); a full listing also sets last_full_listing_at.
-    [[nodiscard]] Result<void> set_watermark(std::string_view repository, std::optional<std::string_view> max_created,
-                                             ListingKind kind, TimePoint now);
+    // After a successful listing: last_listing_at = now (and last_full_listing_at for a full one);
+    // max_created is replaced by the caller's value (the max it saw, kept verbatim), or kept when nullopt.
+    [[nodiscard]] Result<void> set_watermark(std::string_view repository,
+                                             std::optional<std::string_view> max_created, ListingKind kind,
+                                             TimePoint now);
 
     // --- webhook queue: committed (durable) when the call returns ---
-    [[nodiscard]] Result<Enqueued> enqueue(std::string_view name, std::string_view repository, std::string_view path,
-                                           TimePoint now);
+    [[nodiscard]] Result<Enqueued> enqueue(std::string_view name, std::string_view repository,
+                                           std::string_view path, TimePoint now);
     // Oldest first; nullopt when empty.
     [[nodiscard]] Result<std::optional<QueuedName>> next_queued();
     [[nodiscard]] Result<void> dequeue(std::string_view name);

@@ -17,7 +17,7 @@ namespace namekeeper::ledger {
 enum class NameState { pending, reserved, owned, taken, blocked, ignored, failed };
 inline constexpr std::size_t k_state_count = 7;
 inline constexpr std::array<NameState, k_state_count> k_all_states{
-    NameState::pending, NameState::reserved, NameState::owned,  NameState::taken,
+    NameState::pending, NameState::reserved, NameState::owned, NameState::taken,
     NameState::blocked, NameState::ignored,  NameState::failed};
 
 enum class Risk { critical, warning };
@@ -58,10 +58,10 @@ struct NameRecord {
     std::optional<std::string> public_version;
     std::vector<std::string> owners; // as the public index listed them
     TimePoint first_seen;
-    TimePoint updated_at;                  // last change of anything but checked_at
-    std::optional<TimePoint> checked_at;   // last public look-up that settled the name
-    int attempts = 0;                      // settling attempts (apply() with any state but pending)
-    int failures = 0;                      // consecutive failed attempts; drives the backoff
+    TimePoint updated_at;                     // last change of anything but checked_at
+    std::optional<TimePoint> checked_at;      // last public look-up that settled the name
+    int attempts = 0;                         // settling attempts (apply() with any state but pending)
+    int failures = 0;                         // consecutive failed attempts; drives the backoff
     std::optional<TimePoint> next_attempt_at; // failed: not before this
     std::optional<std::string> last_error;
     std::optional<std::string> mismatch; // folder/filename disagreement note
@@ -87,8 +87,8 @@ struct Outcome {
 };
 
 struct ApplyResult {
-    bool state_changed = false;         // state or risk differs from before
-    bool notification_queued = false;   // an outbox row was added
+    bool state_changed = false;       // state or risk differs from before
+    bool notification_queued = false; // an outbox row was added
 };
 
 struct StateCounts {
