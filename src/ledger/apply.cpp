@@ -25,13 +25,21 @@ std::chrono::seconds backoff(int failures) {
     return std::min(delay, k_max_backoff);
 }
 
-bool settled(NameState s) { return s != NameState::pending && s != NameState::failed; }
+bool settled(NameState s) {
+    return s != NameState::pending && s != NameState::failed;
+}
 
-bool notifies(NameState s) { return s == NameState::taken || s == NameState::reserved || s == NameState::failed; }
+bool notifies(NameState s) {
+    return s == NameState::taken || s == NameState::reserved || s == NameState::failed;
+}
 
-json optional_json(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+json optional_json(const std::optional<std::string>& v) {
+    return v ? json(*v) : json(nullptr);
+}
 
-json risk_json(const std::optional<Risk>& r) { return r ? json(std::string(to_string(*r))) : json(nullptr); }
+json risk_json(const std::optional<Risk>& r) {
+    return r ? json(std::string(to_string(*r))) : json(nullptr);
+}
 
 // The generic webhook's body (SPEC.md, "Notifications").
 json notification_payload(const NameRecord& r) {
@@ -70,14 +78,15 @@ NameRecord settle(NameRecord r, const Outcome& o, TimePoint now) {
 }
 
 bool same_facts(const NameRecord& a, const NameRecord& b) {
-    return a.state == b.state && a.reason == b.reason && a.risk == b.risk && a.public_version == b.public_version &&
-           a.owners == b.owners && a.last_error == b.last_error;
+    return a.state == b.state && a.reason == b.reason && a.risk == b.risk &&
+           a.public_version == b.public_version && a.owners == b.owners && a.last_error == b.last_error;
 }
 
 void store(Ledger::Impl& impl, const NameRecord& r) {
-    auto s = impl.prepare("UPDATE names SET state = ?2, reason = ?3, risk = ?4, public_version = ?5, owners = ?6, "
-                          "updated_at = ?7, checked_at = ?8, attempts = ?9, failures = ?10, next_attempt_at = ?11, "
-                          "last_error = ?12 WHERE name = ?1");
+    auto s = impl.prepare(
+        "UPDATE names SET state = ?2, reason = ?3, risk = ?4, public_version = ?5, owners = ?6, "
+        "updated_at = ?7, checked_at = ?8, attempts = ?9, failures = ?10, next_attempt_at = ?11, "
+        "last_error = ?12 WHERE name = ?1");
     s->bind(1, r.name);
     s->bind(2, std::string(to_string(r.state)));
     bind_optional(*s, 3, r.reason);
@@ -124,8 +133,10 @@ Result<ApplyResult> Ledger::apply(std::string_view name, const Outcome& outcome,
         }
         store(*m_impl, after);
 
-        json detail{{"reason", optional_json(after.reason)},     {"risk", risk_json(after.risk)},
-                    {"public_version", optional_json(after.public_version)}, {"owners", after.owners},
+        json detail{{"reason", optional_json(after.reason)},
+                    {"risk", risk_json(after.risk)},
+                    {"public_version", optional_json(after.public_version)},
+                    {"owners", after.owners},
                     {"attempts", after.attempts}};
         if (outcome.error) {
             detail["error"] = *outcome.error;
@@ -167,7 +178,8 @@ Result<void> Ledger::record_upload(std::string_view name, std::string_view filen
 
 Result<std::vector<UploadRecord>> Ledger::uploads(std::string_view name) {
     return m_impl->read([&] {
-        auto s = m_impl->prepare("SELECT name, filename, sha256, outcome, at FROM uploads WHERE name = ?1 ORDER BY id");
+        auto s = m_impl->prepare(
+            "SELECT name, filename, sha256, outcome, at FROM uploads WHERE name = ?1 ORDER BY id");
         s->bind(1, std::string(name));
         std::vector<UploadRecord> out;
         while (s->executeStep()) {
@@ -181,9 +193,10 @@ Result<std::vector<UploadRecord>> Ledger::uploads(std::string_view name) {
 
 Result<std::vector<Event>> Ledger::events(std::optional<std::string_view> name, std::size_t limit) {
     return m_impl->read([&] {
-        auto s = m_impl->prepare("SELECT id, at, actor, pid, name, kind, from_state, to_state, detail FROM ("
-                                 " SELECT * FROM events WHERE ?1 IS NULL OR name = ?1 ORDER BY id DESC LIMIT ?2"
-                                 ") ORDER BY id");
+        auto s =
+            m_impl->prepare("SELECT id, at, actor, pid, name, kind, from_state, to_state, detail FROM ("
+                            " SELECT * FROM events WHERE ?1 IS NULL OR name = ?1 ORDER BY id DESC LIMIT ?2"
+                            ") ORDER BY id");
         if (name) {
             s->bind(1, std::string(*name));
         }

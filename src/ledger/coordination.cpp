@@ -75,7 +75,8 @@ Result<std::optional<Watermark>> Ledger::watermark(std::string_view repository) 
         if (!s->executeStep()) {
             return std::nullopt;
         }
-        return Watermark{s->getColumn(0).getString(), text_or_null(*s, 1), time_or_null(*s, 2), time_or_null(*s, 3)};
+        return Watermark{s->getColumn(0).getString(), text_or_null(*s, 1), time_or_null(*s, 2),
+                         time_or_null(*s, 3)};
     });
 }
 
@@ -88,7 +89,8 @@ Result<void> Ledger::set_watermark(std::string_view repository, std::optional<st
             "ON CONFLICT (repository) DO UPDATE SET "
             " max_created = coalesce(excluded.max_created, watermarks.max_created),"
             " last_listing_at = excluded.last_listing_at,"
-            " last_full_listing_at = coalesce(excluded.last_full_listing_at, watermarks.last_full_listing_at)");
+            " last_full_listing_at = coalesce(excluded.last_full_listing_at, "
+            "watermarks.last_full_listing_at)");
         s->bind(1, std::string(repository));
         bind_optional(*s, 2, max_created ? std::optional<std::string>(*max_created) : std::nullopt);
         s->bind(3, format_utc(now));
@@ -100,8 +102,9 @@ Result<void> Ledger::set_watermark(std::string_view repository, std::optional<st
 Result<Enqueued> Ledger::enqueue(std::string_view name, std::string_view repository, std::string_view path,
                                  TimePoint now) {
     return m_impl->write([&] {
-        auto s = m_impl->prepare("INSERT INTO queue (name, repository, path, queued_at) VALUES (?1, ?2, ?3, ?4) "
-                                 "ON CONFLICT (name) DO NOTHING");
+        auto s =
+            m_impl->prepare("INSERT INTO queue (name, repository, path, queued_at) VALUES (?1, ?2, ?3, ?4) "
+                            "ON CONFLICT (name) DO NOTHING");
         s->bind(1, std::string(name));
         s->bind(2, std::string(repository));
         s->bind(3, std::string(path));
@@ -116,8 +119,8 @@ Result<std::optional<QueuedName>> Ledger::next_queued() {
         if (!s->executeStep()) {
             return std::nullopt;
         }
-        return QueuedName{s->getColumn(0).getString(), s->getColumn(1).getString(), s->getColumn(2).getString(),
-                          time_or_null(*s, 3).value_or(TimePoint{})};
+        return QueuedName{s->getColumn(0).getString(), s->getColumn(1).getString(),
+                          s->getColumn(2).getString(), time_or_null(*s, 3).value_or(TimePoint{})};
     });
 }
 

@@ -25,8 +25,9 @@ struct LedgerFailure : std::exception {
 };
 
 // SQLite's result code as a LedgerError whose message names the file.
-[[nodiscard]] LedgerError spell_sqlite_error(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout,
-                                             int sqlite_code, std::string_view detail);
+[[nodiscard]] LedgerError spell_sqlite_error(const std::filesystem::path& path,
+                                             std::chrono::milliseconds busy_timeout, int sqlite_code,
+                                             std::string_view detail);
 
 // Column and parameter helpers for nullable text and time columns (names.cpp).
 [[nodiscard]] std::optional<std::string> text_or_null(SQLite::Statement& s, int column);
@@ -88,7 +89,8 @@ struct Ledger::Impl {
         } catch (const LedgerFailure& e) {
             return std::unexpected(LedgerError{e.kind, e.message});
         } catch (const std::exception& e) {
-            return std::unexpected(LedgerError{LedgerErrorKind::failed, "ledger " + path.string() + ": " + e.what()});
+            return std::unexpected(
+                LedgerError{LedgerErrorKind::failed, "ledger " + path.string() + ": " + e.what()});
         }
     }
 

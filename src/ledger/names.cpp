@@ -123,7 +123,9 @@ void bind_optional(SQLite::Statement& s, int index, const std::optional<TimePoin
     }
 }
 
-std::string json_list(const std::vector<std::string>& values) { return json(values).dump(); }
+std::string json_list(const std::vector<std::string>& values) {
+    return json(values).dump();
+}
 
 std::optional<NameRecord> load_name(Ledger::Impl& impl, std::string_view name) {
     static const std::string sql = fmt::format("SELECT {} FROM names WHERE name = ?1", k_columns);
@@ -187,8 +189,8 @@ Result<std::vector<std::string>> Ledger::record_seen(std::span<const SeenName> b
         std::vector<std::string> fresh;
         for (const auto& [name, e] : by_name) {
             const std::vector<std::string> repos(e.repositories.begin(), e.repositories.end());
-            auto find = m_impl->prepare(
-                "SELECT repositories, internal_version, mismatch FROM names WHERE name = ?1");
+            auto find =
+                m_impl->prepare("SELECT repositories, internal_version, mismatch FROM names WHERE name = ?1");
             find->bind(1, name);
             if (!find->executeStep()) {
                 auto insert = m_impl->prepare(
@@ -201,7 +203,8 @@ Result<std::vector<std::string>> Ledger::record_seen(std::span<const SeenName> b
                 bind_optional(*insert, 5, e.mismatch);
                 insert->bind(6, at);
                 insert->exec();
-                json detail{{"repositories", repos}, {"version", e.version ? json(*e.version) : json(nullptr)}};
+                json detail{{"repositories", repos},
+                            {"version", e.version ? json(*e.version) : json(nullptr)}};
                 if (e.mismatch) {
                     detail["mismatch"] = *e.mismatch;
                 }
@@ -220,8 +223,9 @@ Result<std::vector<std::string>> Ledger::record_seen(std::span<const SeenName> b
             if (merged_repos == stored_repos && version == stored_version && mismatch == stored_mismatch) {
                 continue;
             }
-            auto update = m_impl->prepare("UPDATE names SET repositories = ?2, internal_version = ?3, mismatch = ?4, "
-                                          "updated_at = ?5 WHERE name = ?1");
+            auto update =
+                m_impl->prepare("UPDATE names SET repositories = ?2, internal_version = ?3, mismatch = ?4, "
+                                "updated_at = ?5 WHERE name = ?1");
             update->bind(1, name);
             update->bind(2, json_list(merged_repos));
             bind_optional(*update, 3, version);

@@ -21,7 +21,9 @@ std::string spell_timeout(std::chrono::milliseconds t) {
     return fmt::format("{} ms", t.count());
 }
 
-LedgerError fail(LedgerErrorKind kind, std::string message) { return LedgerError{kind, std::move(message)}; }
+LedgerError fail(LedgerErrorKind kind, std::string message) {
+    return LedgerError{kind, std::move(message)};
+}
 
 // Reads only. Throws SQLite::Exception for a file that is not a database (SQLITE_NOTADB) or damaged,
 // LedgerFailure for a database that is not (or not yet, or no longer) ours to use.
@@ -30,21 +32,21 @@ void check_identity(SQLite::Database& db, const std::string& where, Access acces
     const int version = schema::current_version(db);
     if (version > schema::latest_version()) {
         throw LedgerFailure(LedgerErrorKind::too_new,
-                                    fmt::format("ledger {} has schema version {}, newer than this namekeeper "
-                                                "knows ({}); upgrade namekeeper, refusing to touch it",
-                                                where, version, schema::latest_version()));
+                            fmt::format("ledger {} has schema version {}, newer than this namekeeper "
+                                        "knows ({}); upgrade namekeeper, refusing to touch it",
+                                        where, version, schema::latest_version()));
     }
     if (version == 0 && tables > 0) {
         throw LedgerFailure(LedgerErrorKind::foreign_database,
-                                    fmt::format("ledger {} is an SQLite database of another program (it has "
-                                                "tables but no namekeeper schema); refusing to touch it",
-                                                where));
+                            fmt::format("ledger {} is an SQLite database of another program (it has "
+                                        "tables but no namekeeper schema); refusing to touch it",
+                                        where));
     }
     if (access == Access::read_only && version < schema::latest_version()) {
         throw LedgerFailure(LedgerErrorKind::too_old,
-                                    fmt::format("ledger {} has schema version {}, older than this namekeeper "
-                                                "({}); run namekeeper reconcile to upgrade it",
-                                                where, version, schema::latest_version()));
+                            fmt::format("ledger {} has schema version {}, older than this namekeeper "
+                                        "({}); run namekeeper reconcile to upgrade it",
+                                        where, version, schema::latest_version()));
     }
 }
 
@@ -56,19 +58,22 @@ LedgerError spell_sqlite_error(const std::filesystem::path& path, std::chrono::m
     switch (sqlite_code & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return fail(LedgerErrorKind::locked, fmt::format("ledger {} is locked by another process (gave up after {})",
-                                                         where, spell_timeout(busy_timeout)));
+        return fail(LedgerErrorKind::locked,
+                    fmt::format("ledger {} is locked by another process (gave up after {})", where,
+                                spell_timeout(busy_timeout)));
     case SQLITE_NOTADB:
         return fail(LedgerErrorKind::not_a_database,
                     fmt::format("ledger {} is not an SQLite database ({}); refusing to touch it", where,
                                 sqlite3_errstr(SQLITE_NOTADB)));
     case SQLITE_CORRUPT:
-        return fail(LedgerErrorKind::damaged, fmt::format("ledger {} is damaged ({}); refusing to touch it", where,
-                                                          sqlite3_errstr(SQLITE_CORRUPT)));
+        return fail(LedgerErrorKind::damaged, fmt::format("ledger {} is damaged ({}); refusing to touch it",
+                                                          where, sqlite3_errstr(SQLITE_CORRUPT)));
     case SQLITE_READONLY:
-        return fail(LedgerErrorKind::read_only, fmt::format("ledger {} cannot be written ({})", where, detail));
+        return fail(LedgerErrorKind::read_only,
+                    fmt::format("ledger {} cannot be written ({})", where, detail));
     case SQLITE_CANTOPEN:
-        return fail(LedgerErrorKind::cannot_open, fmt::format("ledger {} cannot be opened ({})", where, detail));
+        return fail(LedgerErrorKind::cannot_open,
+                    fmt::format("ledger {} cannot be opened ({})", where, detail));
     default:
         return fail(LedgerErrorKind::failed, fmt::format("ledger {}: {}", where, detail));
     }
@@ -99,8 +104,8 @@ std::string Ledger::Impl::unknown_name_message(std::string_view name) const {
 }
 
 void Ledger::Impl::add_event(TimePoint at, std::optional<std::string_view> name, std::string_view kind,
-                             std::optional<std::string_view> from_state, std::optional<std::string_view> to_state,
-                             const std::string& detail) {
+                             std::optional<std::string_view> from_state,
+                             std::optional<std::string_view> to_state, const std::string& detail) {
     auto s = prepare("INSERT INTO events (at, actor, pid, name, kind, from_state, to_state, detail) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     s->bind(1, format_utc(at));
@@ -125,8 +130,9 @@ Result<Ledger> Ledger::open(const std::filesystem::path& path, std::string actor
     const bool memory = where == k_memory;
     std::error_code ec;
     if (!memory && options.access == Access::read_only && !std::filesystem::exists(path, ec)) {
-        return std::unexpected(fail(LedgerErrorKind::missing,
-                                    fmt::format("ledger {} does not exist yet; run namekeeper reconcile first", where)));
+        return std::unexpected(
+            fail(LedgerErrorKind::missing,
+                 fmt::format("ledger {} does not exist yet; run namekeeper reconcile first", where)));
     }
     if (!memory && options.access == Access::read_write && path.has_parent_path() &&
         !std::filesystem::is_directory(path.parent_path(), ec)) {
@@ -152,8 +158,9 @@ Result<Ledger> Ledger::open(const std::filesystem::path& path, std::string actor
         if (options.access == Access::read_write) {
             const std::string mode = impl->db.execAndGet("PRAGMA journal_mode = WAL").getString();
             if (mode != "wal" && !memory) {
-                throw LedgerFailure(LedgerErrorKind::failed,
-                                    fmt::format("ledger {} cannot use WAL mode (it stays in {} mode)", where, mode));
+                throw LedgerFailure(
+                    LedgerErrorKind::failed,
+                    fmt::format("ledger {} cannot use WAL mode (it stays in {} mode)", where, mode));
             }
         }
         impl->db.exec("PRAGMA synchronous = NORMAL");
@@ -173,16 +180,21 @@ Ledger::Ledger(Ledger&&) noexcept = default;
 Ledger& Ledger::operator=(Ledger&&) noexcept = default;
 Ledger::~Ledger() = default;
 
-const std::filesystem::path& Ledger::path() const { return m_impl->path; }
+const std::filesystem::path& Ledger::path() const {
+    return m_impl->path;
+}
 
-int Ledger::schema_version() const { return schema::latest_version(); }
+int Ledger::schema_version() const {
+    return schema::latest_version();
+}
 
 Result<void> Ledger::quick_check() {
     return m_impl->read([&] {
         const std::string verdict = m_impl->db.execAndGet("PRAGMA quick_check").getString();
         if (verdict != "ok") {
-            throw LedgerFailure(LedgerErrorKind::damaged, fmt::format("ledger {} is damaged ({}); refusing to touch it",
-                                                                      m_impl->path.string(), verdict));
+            throw LedgerFailure(LedgerErrorKind::damaged,
+                                fmt::format("ledger {} is damaged ({}); refusing to touch it",
+                                            m_impl->path.string(), verdict));
         }
     });
 }

@@ -27,14 +27,15 @@ std::pair<std::string, std::optional<std::string>> outbox_row(Ledger::Impl& impl
 
 Result<std::vector<PendingNotification>> Ledger::pending_notifications() {
     return m_impl->read([&] {
-        auto s = m_impl->prepare("SELECT id, event, name, payload, created_at, attempts, last_error FROM outbox "
-                                 "WHERE status = 'pending' ORDER BY id");
+        auto s =
+            m_impl->prepare("SELECT id, event, name, payload, created_at, attempts, last_error FROM outbox "
+                            "WHERE status = 'pending' ORDER BY id");
         std::vector<PendingNotification> out;
         while (s->executeStep()) {
             out.push_back(PendingNotification{s->getColumn(0).getInt64(), s->getColumn(1).getString(),
                                               text_or_null(*s, 2), s->getColumn(3).getString(),
-                                              time_or_null(*s, 4).value_or(TimePoint{}), s->getColumn(5).getInt(),
-                                              text_or_null(*s, 6)});
+                                              time_or_null(*s, 4).value_or(TimePoint{}),
+                                              s->getColumn(5).getInt(), text_or_null(*s, 6)});
         }
         return out;
     });
@@ -43,7 +44,8 @@ Result<std::vector<PendingNotification>> Ledger::pending_notifications() {
 Result<void> Ledger::mark_notification_sent(std::int64_t id, TimePoint now) {
     return m_impl->write([&] {
         const auto [event, name] = outbox_row(*m_impl, id);
-        auto s = m_impl->prepare("UPDATE outbox SET status = 'sent', sent_at = ?2, last_attempt_at = ?2 WHERE id = ?1");
+        auto s = m_impl->prepare(
+            "UPDATE outbox SET status = 'sent', sent_at = ?2, last_attempt_at = ?2 WHERE id = ?1");
         s->bind(1, id);
         s->bind(2, format_utc(now));
         s->exec();
@@ -55,8 +57,9 @@ Result<void> Ledger::mark_notification_sent(std::int64_t id, TimePoint now) {
 Result<void> Ledger::mark_notification_failed(std::int64_t id, TimePoint now, std::string_view error) {
     return m_impl->write([&] {
         const auto [event, name] = outbox_row(*m_impl, id);
-        auto s = m_impl->prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?2, last_attempt_at = ?3 "
-                                 "WHERE id = ?1");
+        auto s = m_impl->prepare(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, last_attempt_at = ?3 "
+            "WHERE id = ?1");
         s->bind(1, id);
         s->bind(2, std::string(error));
         s->bind(3, format_utc(now));
@@ -70,8 +73,9 @@ Result<std::int64_t> Ledger::enqueue_run_notification(std::string_view event, st
                                                       TimePoint now) {
     return m_impl->write([&] {
         if (!json::accept(payload)) {
-            throw LedgerFailure(LedgerErrorKind::failed,
-                                fmt::format("ledger {}: notification payload is not JSON", m_impl->path.string()));
+            throw LedgerFailure(
+                LedgerErrorKind::failed,
+                fmt::format("ledger {}: notification payload is not JSON", m_impl->path.string()));
         }
         auto s = m_impl->prepare("INSERT INTO outbox (event, payload, created_at) VALUES (?1, ?2, ?3)");
         s->bind(1, std::string(event));

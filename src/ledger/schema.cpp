@@ -111,11 +111,17 @@ constexpr std::array<Migration, 2> k_migrations{{{1, k_v1}, {2, k_v2}}};
 
 } // namespace
 
-std::span<const Migration> migrations() { return k_migrations; }
+std::span<const Migration> migrations() {
+    return k_migrations;
+}
 
-int latest_version() { return k_migrations.back().version; }
+int latest_version() {
+    return k_migrations.back().version;
+}
 
-int current_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+int current_version(SQLite::Database& db) {
+    return db.execAndGet("PRAGMA user_version").getInt();
+}
 
 void migrate(SQLite::Database& db, int target) {
     for (const Migration& step : k_migrations) {
