@@ -117,9 +117,9 @@ TEST_CASE("a ledger from a newer namekeeper is refused", "[ledger][open]") {
     }
     const auto error = open_error(path);
     CHECK(error.kind == LedgerErrorKind::too_new);
-    CHECK(error.message == "ledger " + path.string() + " has schema version 99, newer than this namekeeper knows (" +
-                               std::to_string(schema::latest_version()) +
-                               "); upgrade namekeeper, refusing to touch it");
+    CHECK(error.message ==
+          "ledger " + path.string() + " has schema version 99, newer than this namekeeper knows (" +
+              std::to_string(schema::latest_version()) + "); upgrade namekeeper, refusing to touch it");
 }
 
 TEST_CASE("a version 1 ledger is migrated and keeps its names", "[ledger][open]") {
@@ -129,15 +129,16 @@ TEST_CASE("a version 1 ledger is migrated and keeps its names", "[ledger][open]"
         SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         schema::migrate(raw, 1);
         REQUIRE(schema::current_version(raw) == 1);
-        raw.exec("INSERT INTO names (name, display_name, state, first_seen, updated_at) "
-                 "VALUES ('acme-old', 'Acme_Old', 'reserved', '2025-01-01T00:00:00Z', '2025-01-02T00:00:00Z')");
+        raw.exec(
+            "INSERT INTO names (name, display_name, state, first_seen, updated_at) "
+            "VALUES ('acme-old', 'Acme_Old', 'reserved', '2025-01-01T00:00:00Z', '2025-01-02T00:00:00Z')");
     }
     SECTION("read-only opening asks for a reconcile first") {
         const auto error = open_error(path, {.access = Access::read_only});
         CHECK(error.kind == LedgerErrorKind::too_old);
-        CHECK(error.message == "ledger " + path.string() + " has schema version 1, older than this namekeeper (" +
-                                   std::to_string(schema::latest_version()) +
-                                   "); run namekeeper reconcile to upgrade it");
+        CHECK(error.message ==
+              "ledger " + path.string() + " has schema version 1, older than this namekeeper (" +
+                  std::to_string(schema::latest_version()) + "); run namekeeper reconcile to upgrade it");
     }
     SECTION("read-write opening migrates") {
         Ledger l = open_ok(path);
@@ -158,7 +159,8 @@ TEST_CASE("read-only opening needs an existing ledger and writes nothing", "[led
     const auto path = dir / "ledger.sqlite3";
     const auto missing = open_error(path, {.access = Access::read_only});
     CHECK(missing.kind == LedgerErrorKind::missing);
-    CHECK(missing.message == "ledger " + path.string() + " does not exist yet; run namekeeper reconcile first");
+    CHECK(missing.message ==
+          "ledger " + path.string() + " does not exist yet; run namekeeper reconcile first");
     CHECK_FALSE(std::filesystem::exists(path));
 
     {
@@ -233,8 +235,9 @@ TEST_CASE("a writer killed mid-transaction leaves nothing behind", "[ledger][ope
         raw.exec("PRAGMA cache_size = 2");
         raw.exec("BEGIN IMMEDIATE");
         for (int i = 0; i < 2000; ++i) {
-            raw.exec("INSERT INTO names (name, display_name, state, first_seen, updated_at) VALUES ('killed-" +
-                     std::to_string(i) + "', 'k', 'pending', 't', 't')");
+            raw.exec(
+                "INSERT INTO names (name, display_name, state, first_seen, updated_at) VALUES ('killed-" +
+                std::to_string(i) + "', 'k', 'pending', 't', 't')");
         }
         ::_exit(0); // no COMMIT, no close
     }

@@ -1,5 +1,4 @@
 #include "ledger_test_support.hpp"
-
 #include "namekeeper/ledger/time.hpp"
 
 using namespace namekeeper::ledger;
