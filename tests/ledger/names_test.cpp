@@ -11,7 +11,8 @@ using namespace std::chrono_literals;
 namespace {
 
 Outcome taken(Risk risk, std::string public_version = "2.0") {
-    return Outcome{NameState::taken, std::nullopt, risk, std::move(public_version), {"mallory"}, std::nullopt};
+    return Outcome{NameState::taken,          std::nullopt, risk,
+                   std::move(public_version), {"mallory"},  std::nullopt};
 }
 
 Outcome failure(std::string error) {
@@ -33,7 +34,8 @@ Ledger with_names(std::initializer_list<const char*> names) {
 TEST_CASE("record_seen adds new names as pending and merges known ones", "[ledger][names]") {
     Ledger l = open_ok(":memory:", "reconcile");
     const auto t0 = at("2026-12-04T10:00:00Z");
-    std::vector<SeenName> first{seen("acme-utils", "pypi-local", "1.4.0"), seen("acme-utils", "pypi-local", "1.10.0"),
+    std::vector<SeenName> first{seen("acme-utils", "pypi-local", "1.4.0"),
+                                seen("acme-utils", "pypi-local", "1.10.0"),
                                 seen("acme-utils", "pypi-team", "1.2.0"), seen("acme-cli", "pypi-local")};
     first[0].display_name = "Acme_Utils";
     first[3].mismatch = "folder acme-client, file acme_cli-1.0.tar.gz";
@@ -53,7 +55,8 @@ TEST_CASE("record_seen adds new names as pending and merges known ones", "[ledge
     CHECK_FALSE(ok(l.get("acme-cli"))->internal_version.has_value());
 
     const auto t1 = at("2026-12-05T10:00:00Z");
-    const std::vector<SeenName> second{seen("acme-utils", "pypi-remote", "1.9"), seen("acme-new", "pypi-local", "0.1")};
+    const std::vector<SeenName> second{seen("acme-utils", "pypi-remote", "1.9"),
+                                       seen("acme-new", "pypi-local", "0.1")};
     CHECK(ok(l.record_seen(second, t1, dotted_less)) == std::vector<std::string>{"acme-new"});
     utils = ok(l.get("acme-utils"));
     CHECK(utils->repositories == std::vector<std::string>{"pypi-local", "pypi-remote", "pypi-team"});
@@ -126,7 +129,8 @@ TEST_CASE("the outbox holds one row per name, state and risk", "[ledger][names]"
         CHECK(ok(l.events("acme-utils")).size() == 2); // seen, state_change: nothing new to say
     }
     SECTION("a risk change notifies, flapping back does not") {
-        CHECK(ok(l.apply("acme-utils", taken(Risk::critical, "3.0"), at("2026-12-05T10:00:00Z"))).notification_queued);
+        CHECK(ok(l.apply("acme-utils", taken(Risk::critical, "3.0"), at("2026-12-05T10:00:00Z")))
+                  .notification_queued);
         CHECK(ok(l.apply("acme-utils", failure("HTTP 503"), at("2026-12-06T10:00:00Z"))).notification_queued);
         CHECK_FALSE(ok(l.apply("acme-utils", taken(Risk::critical, "3.0"), at("2026-12-07T10:00:00Z")))
                         .notification_queued);
@@ -155,8 +159,8 @@ TEST_CASE("failures back off exponentially up to a day and keep what was known",
     Ledger l = with_names({"acme-utils"});
     ok(l.apply("acme-utils", taken(Risk::warning), at("2026-12-04T09:00:00Z")));
     const auto t = at("2026-12-04T10:00:00Z");
-    const std::vector<std::chrono::minutes> expected{5min, 10min, 20min, 40min, 80min, 160min, 320min, 640min,
-                                                     1280min, 1440min, 1440min};
+    const std::vector<std::chrono::minutes> expected{5min,   10min,  20min,   40min,   80min,  160min,
+                                                     320min, 640min, 1280min, 1440min, 1440min};
     for (std::size_t i = 0; i < expected.size(); ++i) {
         ok(l.apply("acme-utils", failure("HTTP 503 from upload.pypi.org"), t));
         const auto r = ok(l.get("acme-utils"));
@@ -206,7 +210,8 @@ TEST_CASE("uploads are kept per name with an event each", "[ledger][names]") {
     Ledger l = with_names({"acme-utils"});
     ok(l.record_upload("acme-utils", "acme_utils-0.0.0-py3-none-any.whl", "0a1b", "reserved",
                        at("2026-12-04T10:00:01Z")));
-    ok(l.record_upload("acme-utils", "acme_utils-0.0.0.tar.gz", "2c3d", "reserved", at("2026-12-04T10:00:02Z")));
+    ok(l.record_upload("acme-utils", "acme_utils-0.0.0.tar.gz", "2c3d", "reserved",
+                       at("2026-12-04T10:00:02Z")));
     const auto uploads = ok(l.uploads("acme-utils"));
     REQUIRE(uploads.size() == 2);
     CHECK(uploads[0].filename == "acme_utils-0.0.0-py3-none-any.whl");
@@ -232,8 +237,8 @@ TEST_CASE("the audit trail is append-only", "[ledger][names]") {
 }
 
 TEST_CASE("counts, list and due_for_lookup", "[ledger][names]") {
-    Ledger l = with_names({"n-pending", "n-failed-due", "n-failed-later", "n-reserved-old", "n-reserved-fresh",
-                           "n-owned-old", "n-taken-old", "n-blocked", "n-ignored"});
+    Ledger l = with_names({"n-pending", "n-failed-due", "n-failed-later", "n-reserved-old",
+                           "n-reserved-fresh", "n-owned-old", "n-taken-old", "n-blocked", "n-ignored"});
     const auto day1 = at("2026-12-01T00:00:00Z");
     const auto now = at("2026-12-04T00:00:00Z");
     const Outcome reserved{NameState::reserved, {}, {}, "0.0.0", {"acme-security"}, {}};
