@@ -17,8 +17,8 @@ TEST_CASE("notifications are marked sent, or failed and kept", "[ledger][outbox]
     const Outcome reserved{NameState::reserved, {}, {}, "0.0.0", {"acme-security"}, {}};
     ok(l.apply("acme-a", reserved, at("2026-12-04T10:00:01Z")));
     ok(l.apply("acme-b", reserved, at("2026-12-04T10:00:02Z")));
-    const auto run_id = ok(l.enqueue_run_notification("upload.auth_failed", R"({"event": "upload.auth_failed"})",
-                                                      at("2026-12-04T10:00:03Z")));
+    const auto run_id = ok(l.enqueue_run_notification(
+        "upload.auth_failed", R"({"event": "upload.auth_failed"})", at("2026-12-04T10:00:03Z")));
 
     auto pending = ok(l.pending_notifications());
     REQUIRE(pending.size() == 3);
@@ -111,7 +111,8 @@ TEST_CASE("concurrent threads never overspend the budget", "[ledger][budget]") {
 TEST_CASE("watermarks remember the last listing of each repository", "[ledger][watermark]") {
     Ledger l = open_ok(":memory:");
     CHECK(ok(l.watermark("pypi-local")) == std::nullopt);
-    ok(l.set_watermark("pypi-local", "2026-12-01T08:00:00.000Z", ListingKind::full, at("2026-12-01T09:00:00Z")));
+    ok(l.set_watermark("pypi-local", "2026-12-01T08:00:00.000Z", ListingKind::full,
+                       at("2026-12-01T09:00:00Z")));
     ok(l.set_watermark("pypi-local", "2026-12-04T08:00:00.000Z", ListingKind::incremental,
                        at("2026-12-04T09:00:00Z")));
     auto w = ok(l.watermark("pypi-local"));
@@ -134,12 +135,12 @@ TEST_CASE("the webhook queue holds each name once and survives reopening and a k
     {
         Ledger l = open_ok(path, "serve");
         CHECK(ok(l.next_queued()) == std::nullopt);
-        CHECK(ok(l.enqueue("acme-b", "pypi-local", "acme-b/1.0/acme_b-1.0.tar.gz", at("2026-12-04T10:00:00Z"))) ==
-              Enqueued::newly);
-        CHECK(ok(l.enqueue("acme-a", "pypi-local", "acme-a/1.0/acme_a-1.0.tar.gz", at("2026-12-04T10:00:00Z"))) ==
-              Enqueued::newly);
-        CHECK(ok(l.enqueue("acme-b", "pypi-team", "acme-b/1.1/acme_b-1.1.tar.gz", at("2026-12-04T10:00:01Z"))) ==
-              Enqueued::already);
+        CHECK(ok(l.enqueue("acme-b", "pypi-local", "acme-b/1.0/acme_b-1.0.tar.gz",
+                           at("2026-12-04T10:00:00Z"))) == Enqueued::newly);
+        CHECK(ok(l.enqueue("acme-a", "pypi-local", "acme-a/1.0/acme_a-1.0.tar.gz",
+                           at("2026-12-04T10:00:00Z"))) == Enqueued::newly);
+        CHECK(ok(l.enqueue("acme-b", "pypi-team", "acme-b/1.1/acme_b-1.1.tar.gz",
+                           at("2026-12-04T10:00:01Z"))) == Enqueued::already);
         CHECK(ok(l.queue_depth()) == 2);
     }
     // A process that enqueues and dies without closing: the row was committed before enqueue returned.
@@ -147,7 +148,8 @@ TEST_CASE("the webhook queue holds each name once and survives reopening and a k
     REQUIRE(child >= 0);
     if (child == 0) {
         auto l = Ledger::open(path, "serve");
-        const bool queued = l && l->enqueue("acme-c", "pypi-local", "acme-c/1.0/c.whl", at("2026-12-04T10:00:02Z"));
+        const bool queued =
+            l && l->enqueue("acme-c", "pypi-local", "acme-c/1.0/c.whl", at("2026-12-04T10:00:02Z"));
         ::_exit(queued ? 0 : 1);
     }
     int status = 0;
@@ -210,7 +212,8 @@ TEST_CASE("threads racing for a claim: exactly one wins", "[ledger][claims]") {
                 ++errors;
                 return;
             }
-            auto won = l->try_claim("acme-utils", "owner-" + std::to_string(i), at("2026-12-04T10:00:00Z"), 5min);
+            auto won =
+                l->try_claim("acme-utils", "owner-" + std::to_string(i), at("2026-12-04T10:00:00Z"), 5min);
             if (!won) {
                 ++errors;
             } else if (*won) {
