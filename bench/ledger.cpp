@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
     batch.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) {
         const std::string name = fmt::format("acme-package-{:06}", i);
-        batch.push_back(SeenName{name, name, i % 3 == 0 ? "pypi-team" : "pypi-local", "1.0." + std::to_string(i % 50),
-                                 std::nullopt});
+        batch.push_back(SeenName{name, name, i % 3 == 0 ? "pypi-team" : "pypi-local",
+                                 "1.0." + std::to_string(i % 50), std::nullopt});
     }
     Ledger ledger = must(Ledger::open(path, "bench"));
     std::size_t fresh = 0;
@@ -66,12 +66,13 @@ int main(int argc, char** argv) {
     Ledger memory = must(Ledger::open(":memory:", "bench"));
     const double in_memory = seconds_for([&] { must(memory.record_seen(batch, now, less)); });
 
-    fmt::print("record_seen, {} new names, one transaction: {:.3f} s (in memory, no I/O: {:.3f} s)\n", fresh, first,
-               in_memory);
+    fmt::print("record_seen, {} new names, one transaction: {:.3f} s (in memory, no I/O: {:.3f} s)\n", fresh,
+               first, in_memory);
     fmt::print("record_seen, same {} names again (merge, no change): {:.3f} s\n", batch.size(), again);
-    fmt::print("apply reserved, {} calls (one transaction each): {:.3f} s ({:.0f} us/call)\n", batch.size(), applied,
-               applied * 1e6 / static_cast<double>(batch.size()));
-    fmt::print("list {} names: {:.3f} s, counts: {:.4f} s, due_for_lookup: {:.3f} s\n", listed, list, counts, due);
+    fmt::print("apply reserved, {} calls (one transaction each): {:.3f} s ({:.0f} us/call)\n", batch.size(),
+               applied, applied * 1e6 / static_cast<double>(batch.size()));
+    fmt::print("list {} names: {:.3f} s, counts: {:.4f} s, due_for_lookup: {:.3f} s\n", listed, list, counts,
+               due);
     fmt::print("file size: {} KiB\n", std::filesystem::file_size(path) / 1024);
     std::filesystem::remove_all(dir);
     return 0;

@@ -184,6 +184,9 @@ Result<std::vector<NameRecord>> Ledger::due_for_lookup(TimePoint now, std::chron
 Result<std::vector<std::string>> Ledger::record_seen(std::span<const SeenName> batch, TimePoint now,
                                                      const VersionLess& less) {
     const auto by_name = gather(batch, less);
+    if (by_name.empty()) {
+        return std::vector<std::string>{}; // no need to take the write lock
+    }
     return m_impl->write([&] {
         const std::string at = format_utc(now);
         std::vector<std::string> fresh;

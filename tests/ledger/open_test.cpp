@@ -91,6 +91,40 @@ TEST_CASE("a file that is not SQLite is refused and left byte for byte", "[ledge
     }
 }
 
+TEST_CASE("damaged pages are reported, never repaired", "[ledger][open]") {
+    TempDir dir;
+    const auto path = dir / "ledger.sqlite3";
+    {
+        Ledger l = open_ok(path);
+        std::vector<SeenName> batch;
+        for (int i = 0; i < 500; ++i) {
+            batch.push_back(seen("acme-" + std::to_string(i), "pypi-local", "1.0"));
+        }
+        ok(l.record_seen(batch, at("2026-12-04T10:00:00Z"), dotted_less));
+    }
+    std::string bytes = read_bytes(path);
+    REQUIRE(bytes.size() > 8192);
+    // Page 1 (the header and the table of tables) stays intact; everything after it is noise.
+    bytes.replace(4096, bytes.size() - 4096, garbage(bytes.size() - 4096));
+    write_bytes(path, bytes);
+
+    {
+        auto l = Ledger::open(path, "test");
+        if (l) {
+            const auto listed = l->list();
+            REQUIRE_FALSE(listed.has_value());
+            CHECK(listed.error().kind == LedgerErrorKind::damaged);
+            CHECK(listed.error().message ==
+                  "ledger " + path.string() +
+                      " is damaged (database disk image is malformed); refusing to touch it");
+            CHECK(l->quick_check().error().kind == LedgerErrorKind::damaged);
+        } else {
+            CHECK(l.error().kind == LedgerErrorKind::damaged);
+        }
+    }
+    CHECK(read_bytes(path) == bytes);
+}
+
 TEST_CASE("an SQLite database of another program is refused", "[ledger][open]") {
     TempDir dir;
     const auto path = dir / "other.db";

@@ -25,8 +25,9 @@
 // Nothing reads the wall clock: every mutating call takes `now`.
 //
 // A Ledger is one connection: move it between threads, but use it from one thread at a time; each
-// thread or process opens its own. Every call returns std::expected: a locked or broken file is a
-// normal-operation failure (LedgerError, message names the file).
+// thread or process opens its own. A moved-from Ledger may only be destroyed or assigned to. Every call
+// returns std::expected: a locked or broken file is a normal-operation failure (LedgerError, message names
+// the file).
 
 #include "namekeeper/ledger/records.hpp"
 
