@@ -62,7 +62,9 @@ using VersionLess = std::function<bool(std::string_view a, std::string_view b)>;
 class Ledger {
 public:
     // `path` may be ":memory:" (tests). `actor` goes into every event, with this process's pid.
-    // A file that is not an SQLite database, or is damaged, is never written to.
+    // A file that is not an SQLite database, of another program, or of a newer schema is refused
+    // without a byte written. open() reads only page 1: damage further in surfaces as
+    // LedgerErrorKind::damaged from the first call that reads it (quick_check() looks at everything).
     [[nodiscard]] static Result<Ledger> open(const std::filesystem::path& path, std::string actor,
                                              OpenOptions options = {});
 
