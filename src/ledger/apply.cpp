@@ -62,6 +62,8 @@ NameRecord settle(NameRecord r, const Outcome& o, TimePoint now) {
         r.public_version = o.public_version;
         r.owners = o.owners;
         r.checked_at = now;
+    } else if (o.state == NameState::pending && o.checked) {
+        r.checked_at = now;
     }
     if (o.state != NameState::pending) {
         ++r.attempts;

@@ -39,6 +39,11 @@ Result<std::optional<UploadSlot>> Ledger::try_take_upload_slot(TimePoint now, in
     });
 }
 
+Result<std::int64_t> Ledger::upload_slots_available(TimePoint now, int limit_per_hour) {
+    return m_impl->read(
+        [&] { return std::max<std::int64_t>(0, limit_per_hour - slots_in_window(*m_impl, now)); });
+}
+
 Result<void> Ledger::return_upload_slot(UploadSlot slot) {
     return m_impl->write([&] {
         auto s = m_impl->prepare("DELETE FROM upload_slots WHERE id = ?1");

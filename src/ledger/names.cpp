@@ -169,7 +169,7 @@ Result<StateCounts> Ledger::counts() {
 Result<std::vector<NameRecord>> Ledger::due_for_lookup(TimePoint now, std::chrono::seconds recheck_after) {
     return m_impl->read([&] {
         static const std::string sql = fmt::format(
-            "SELECT {} FROM names WHERE state = 'pending'"
+            "SELECT {} FROM names WHERE (state = 'pending' AND (checked_at IS NULL OR checked_at <= ?2))"
             " OR (state = 'failed' AND (next_attempt_at IS NULL OR next_attempt_at <= ?1))"
             " OR (state IN ('reserved', 'owned', 'taken') AND (checked_at IS NULL OR checked_at <= ?2))"
             " ORDER BY name",
@@ -177,6 +177,18 @@ Result<std::vector<NameRecord>> Ledger::due_for_lookup(TimePoint now, std::chron
         auto s = m_impl->prepare(sql);
         s->bind(1, format_utc(now));
         s->bind(2, format_utc(now - recheck_after));
+        return read_all(*s);
+    });
+}
+
+Result<std::vector<NameRecord>> Ledger::waiting_for_upload(std::size_t limit) {
+    return m_impl->read([&] {
+        static const std::string sql =
+            fmt::format("SELECT {} FROM names WHERE state = 'pending' AND checked_at IS NOT NULL ORDER BY "
+                        "first_seen, name LIMIT ?1",
+                        k_columns);
+        auto s = m_impl->prepare(sql);
+        s->bind(1, static_cast<std::int64_t>(limit));
         return read_all(*s);
     });
 }

@@ -277,3 +277,40 @@ TEST_CASE("counts, list and due_for_lookup", "[ledger][names]") {
     CHECK(ok(l.list()).size() == 9);
     CHECK(ok(l.list()).front().name == "n-blocked");
 }
+
+TEST_CASE("a free name waiting for an upload is not looked up again before recheck_after",
+          "[ledger][names]") {
+    Ledger l = with_names({"n-fresh", "n-waiting", "n-waiting-old", "n-unchecked"});
+    const auto now = at("2026-12-04T00:00:00Z");
+    const Outcome waiting{
+        .state = NameState::pending, .error = "waiting for the upload budget", .checked = true};
+    ok(l.apply("n-waiting", waiting, now - 1h));
+    ok(l.apply("n-waiting-old", waiting, now - 25h));
+    // A pending outcome without a look-up behind it (a rate-limited look-up) stays due.
+    ok(l.apply("n-unchecked", Outcome{.state = NameState::pending, .error = "HTTP 429"}, now - 1h));
+
+    std::vector<std::string> due;
+    for (const auto& r : ok(l.due_for_lookup(now, 24h))) {
+        due.push_back(r.name);
+    }
+    CHECK(due == std::vector<std::string>{"n-fresh", "n-unchecked", "n-waiting-old"});
+
+    std::vector<std::string> waiting_names;
+    for (const auto& r : ok(l.waiting_for_upload(10))) {
+        waiting_names.push_back(r.name);
+        CHECK(r.state == NameState::pending);
+        CHECK(r.last_error == "waiting for the upload budget");
+    }
+    CHECK(waiting_names == std::vector<std::string>{"n-waiting", "n-waiting-old"});
+    CHECK(ok(l.waiting_for_upload(1)).size() == 1);
+}
+
+TEST_CASE("upload_slots_available counts what the sliding hour leaves", "[ledger][budget]") {
+    Ledger l = open_ok(":memory:");
+    const auto now = at("2026-12-04T10:00:00Z");
+    CHECK(ok(l.upload_slots_available(now, 3)) == 3);
+    CHECK(ok(l.try_take_upload_slot(now - 30min, 3)).has_value());
+    CHECK(ok(l.try_take_upload_slot(now - 2h, 3)).has_value());
+    CHECK(ok(l.upload_slots_available(now, 3)) == 2);
+    CHECK(ok(l.upload_slots_available(now, 0)) == 0);
+}

@@ -80,11 +80,15 @@ public:
     // Sorted by name; every name when `state` is nullopt.
     [[nodiscard]] Result<std::vector<NameRecord>> list(std::optional<NameState> state = std::nullopt);
     [[nodiscard]] Result<StateCounts> counts();
-    // Names that need a public look-up now: pending; failed whose next_attempt_at <= now;
+    // Names that need a public look-up now: pending, unless a look-up found them free within
+    // recheck_after (they wait for an upload slot: waiting_for_upload); failed whose next_attempt_at <= now;
     // reserved/owned/taken whose checked_at is older than now - recheck_after (or unset).
     // Blocked and ignored never. Sorted by name.
     [[nodiscard]] Result<std::vector<NameRecord>> due_for_lookup(TimePoint now,
                                                                  std::chrono::seconds recheck_after);
+    // Pending names that a look-up found free and that wait for an upload (budget, --max-new, a
+    // rate limit): the oldest first, at most `limit`.
+    [[nodiscard]] Result<std::vector<NameRecord>> waiting_for_upload(std::size_t limit);
 
     // --- names: writing ---
     // One transaction for the whole batch. New names enter `pending` with a `seen` event; known
@@ -131,6 +135,8 @@ public:
     // Take the slot before uploading; give it back when the upload did not create a project.
     [[nodiscard]] Result<std::optional<UploadSlot>> try_take_upload_slot(TimePoint now, int limit_per_hour);
     [[nodiscard]] Result<void> return_upload_slot(UploadSlot slot);
+    // How many slots try_take_upload_slot could take right now.
+    [[nodiscard]] Result<std::int64_t> upload_slots_available(TimePoint now, int limit_per_hour);
     // When try_take_upload_slot could next succeed (now if it can now).
     [[nodiscard]] Result<TimePoint> next_upload_slot_at(TimePoint now, int limit_per_hour);
 

@@ -84,6 +84,10 @@ struct Outcome {
     std::optional<std::string> public_version;
     std::vector<std::string> owners;
     std::optional<std::string> error; // kept in last_error; state failed or pending
+    // A pending outcome that rests on a look-up (the name was free; the upload has to wait): the
+    // look-up counts as a check, so the name is not looked up again before recheck_after, unless
+    // an upload slot is there for it (Ledger::waiting_for_upload).
+    bool checked = false;
 };
 
 struct ApplyResult {
