@@ -17,7 +17,8 @@ CurlClient::CurlClient(ClientOptions options)
     }
     if (const CURLMcode code = curl_multi_setopt(m_multi.get(), CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
         code != CURLM_OK) {
-        throw std::runtime_error(fmt::format("cannot enable HTTP/2 multiplexing: {}", curl_multi_strerror(code)));
+        throw std::runtime_error(
+            fmt::format("cannot enable HTTP/2 multiplexing: {}", curl_multi_strerror(code)));
     }
 }
 
@@ -31,7 +32,8 @@ Result CurlClient::send(const Request& request) {
         }
         const CURLcode code = curl_easy_perform(m_easy.get());
         Result result = m_exchange->finish(m_easy.get(), code);
-        const auto delay = retry_delay(policy, result, attempt, unit_random(), std::chrono::system_clock::now());
+        const auto delay =
+            retry_delay(policy, result, attempt, unit_random(), std::chrono::system_clock::now());
         if (!delay) {
             mark_attempts(result, attempt);
             return result;

@@ -17,7 +17,9 @@ void init_curl_once() {
     }
 }
 
-void EasyDeleter::operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
+void EasyDeleter::operator()(CURL* handle) const noexcept {
+    curl_easy_cleanup(handle);
+}
 
 void MultiDeleter::operator()(CURLM* handle) const noexcept {
     // Nothing can be done about a failed cleanup but saying so.
@@ -26,9 +28,13 @@ void MultiDeleter::operator()(CURLM* handle) const noexcept {
     }
 }
 
-void SlistDeleter::operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
+void SlistDeleter::operator()(curl_slist* list) const noexcept {
+    curl_slist_free_all(list);
+}
 
-void MimeDeleter::operator()(curl_mime* mime) const noexcept { curl_mime_free(mime); }
+void MimeDeleter::operator()(curl_mime* mime) const noexcept {
+    curl_mime_free(mime);
+}
 
 EasyHandle make_easy() {
     EasyHandle handle(curl_easy_init());

@@ -47,7 +47,9 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
-bool has_line_break(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
+bool has_line_break(std::string_view text) {
+    return text.find_first_of("\r\n") != std::string_view::npos;
+}
 
 TransportErrorKind kind_of(CURLcode code) {
     switch (code) {
@@ -141,7 +143,8 @@ std::string scrub(std::string text, const Request& request) {
 
 } // namespace
 
-std::expected<void, TransportError> Exchange::prepare(CURL* easy, const Request& request, PipeWait pipe_wait) {
+std::expected<void, TransportError> Exchange::prepare(CURL* easy, const Request& request,
+                                                      PipeWait pipe_wait) {
     m_request = &request;
     m_response = Response{};
     m_too_large = false;
@@ -154,7 +157,8 @@ std::expected<void, TransportError> Exchange::prepare(CURL* easy, const Request&
     return configure(easy, request, pipe_wait);
 }
 
-std::expected<void, TransportError> Exchange::configure(CURL* easy, const Request& request, PipeWait pipe_wait) {
+std::expected<void, TransportError> Exchange::configure(CURL* easy, const Request& request,
+                                                        PipeWait pipe_wait) {
     const auto timeout = request.timeout.value_or(m_options.timeout);
     Setter set(easy);
     set(CURLOPT_URL, request.url.c_str());
@@ -195,8 +199,8 @@ std::expected<void, TransportError> Exchange::configure(CURL* easy, const Reques
         set(CURLOPT_PASSWORD, request.basic_auth->password.reveal().c_str());
     }
     if (set.code() != CURLE_OK) {
-        return std::unexpected(error(TransportErrorKind::other,
-                                     fmt::format("cannot set up the request: {}", curl_easy_strerror(set.code()))));
+        return std::unexpected(error(TransportErrorKind::other, fmt::format("cannot set up the request: {}",
+                                                                            curl_easy_strerror(set.code()))));
     }
 
     for (const auto& [name, value] : request.headers) {
@@ -207,21 +211,26 @@ std::expected<void, TransportError> Exchange::configure(CURL* easy, const Reques
         }
         // "Name;" is how curl is told to send a header with an empty value.
         if (!m_headers.append(value.empty() ? name + ";" : name + ": " + value)) {
-            return std::unexpected(error(TransportErrorKind::other, "cannot set up the request: out of memory"));
+            return std::unexpected(
+                error(TransportErrorKind::other, "cannot set up the request: out of memory"));
         }
     }
     if (request.bearer_token) {
         if (has_line_break(request.bearer_token->reveal())) {
-            return std::unexpected(error(TransportErrorKind::other, "the bearer token contains a line break"));
+            return std::unexpected(
+                error(TransportErrorKind::other, "the bearer token contains a line break"));
         }
         if (!m_headers.append("Authorization: Bearer " + request.bearer_token->reveal())) {
-            return std::unexpected(error(TransportErrorKind::other, "cannot set up the request: out of memory"));
+            return std::unexpected(
+                error(TransportErrorKind::other, "cannot set up the request: out of memory"));
         }
     }
     if (m_headers.get() != nullptr) {
-        if (const CURLcode code = curl_easy_setopt(easy, CURLOPT_HTTPHEADER, m_headers.get()); code != CURLE_OK) {
+        if (const CURLcode code = curl_easy_setopt(easy, CURLOPT_HTTPHEADER, m_headers.get());
+            code != CURLE_OK) {
             return std::unexpected(
-                error(TransportErrorKind::other, fmt::format("cannot set up the request: {}", curl_easy_strerror(code))));
+                error(TransportErrorKind::other,
+                      fmt::format("cannot set up the request: {}", curl_easy_strerror(code))));
         }
     }
     if (request.method == Method::post && !request.form.empty()) {
@@ -232,7 +241,8 @@ std::expected<void, TransportError> Exchange::configure(CURL* easy, const Reques
 
 std::expected<void, TransportError> Exchange::add_form(CURL* easy, const Request& request) {
     const auto failed = [&](std::string_view what) {
-        return std::unexpected(error(TransportErrorKind::other, fmt::format("cannot build the form: {}", what)));
+        return std::unexpected(
+            error(TransportErrorKind::other, fmt::format("cannot build the form: {}", what)));
     };
     m_mime.reset(curl_mime_init(easy));
     if (!m_mime) {
@@ -251,7 +261,8 @@ std::expected<void, TransportError> Exchange::add_form(CURL* easy, const Request
             code = curl_mime_filename(added, part.filename->c_str());
         }
         if (code == CURLE_OK && (part.filename || !part.content_type.empty())) {
-            const std::string& type = part.content_type.empty() ? "application/octet-stream" : part.content_type;
+            const std::string& type =
+                part.content_type.empty() ? "application/octet-stream" : part.content_type;
             code = curl_mime_type(added, type.c_str());
         }
         if (code != CURLE_OK) {
@@ -271,8 +282,8 @@ std::size_t Exchange::on_header(const char* data, std::size_t size) {
             // A new response begins (after a 100 Continue, say): only the last one counts.
             m_response.headers.clear();
             const auto code_begin = line.find(' ');
-            const auto reason_begin =
-                code_begin == std::string_view::npos ? std::string_view::npos : line.find(' ', code_begin + 1);
+            const auto reason_begin = code_begin == std::string_view::npos ? std::string_view::npos
+                                                                           : line.find(' ', code_begin + 1);
             m_response.reason = reason_begin == std::string_view::npos ? "" : trim(line.substr(reason_begin));
         } else if (!line.empty() && (data[0] == ' ' || data[0] == '\t') && !m_response.headers.empty()) {
             m_response.headers.back().second += ' ';
@@ -291,7 +302,8 @@ std::size_t Exchange::on_header(const char* data, std::size_t size) {
 }
 
 std::size_t Exchange::on_body(const char* data, std::size_t size) {
-    if (size > m_options.max_response_bytes - std::min(m_options.max_response_bytes, m_response.body.size())) {
+    if (size >
+        m_options.max_response_bytes - std::min(m_options.max_response_bytes, m_response.body.size())) {
         m_too_large = true;
         return 0; // anything but `size` aborts the transfer
     }
@@ -313,9 +325,10 @@ Result Exchange::finish(CURL* easy, int curl_code) {
     }
     if (code == CURLE_OK) {
         long status = 0;
-        if (const CURLcode info = curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status); info != CURLE_OK) {
-            return std::unexpected(error(TransportErrorKind::other,
-                                         fmt::format("cannot read the status: {}", curl_easy_strerror(info))));
+        if (const CURLcode info = curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+            info != CURLE_OK) {
+            return std::unexpected(error(TransportErrorKind::other, fmt::format("cannot read the status: {}",
+                                                                                curl_easy_strerror(info))));
         }
         m_response.status = status;
         spdlog::debug("{} {}: {} in {} ms", method, url, status, elapsed_us / 1000);
@@ -327,8 +340,9 @@ Result Exchange::finish(CURL* easy, int curl_code) {
                         fmt::format("the response is larger than {} bytes", m_options.max_response_bytes));
     } else {
         const TransportErrorKind kind = kind_of(code);
-        const std::string_view detail =
-            m_error_buffer.front() != '\0' ? std::string_view(m_error_buffer.data()) : curl_easy_strerror(code);
+        const std::string_view detail = m_error_buffer.front() != '\0'
+                                            ? std::string_view(m_error_buffer.data())
+                                            : curl_easy_strerror(code);
         failure = error(kind, fmt::format("{} ({})", summary_of(kind), trim(detail)));
     }
     spdlog::debug("{} after {} ms", failure.message, elapsed_us / 1000);
@@ -337,8 +351,8 @@ Result Exchange::finish(CURL* easy, int curl_code) {
 
 TransportError Exchange::error(TransportErrorKind kind, std::string_view what) const {
     const std::string url = redact_url(m_request->url, m_request->url_is_secret);
-    return TransportError{kind, scrub(fmt::format("{} {}: {}", method_name(m_request->method), url, what), *m_request),
-                          1};
+    return TransportError{
+        kind, scrub(fmt::format("{} {}: {}", method_name(m_request->method), url, what), *m_request), 1};
 }
 
 } // namespace namekeeper::http::detail

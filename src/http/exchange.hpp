@@ -25,7 +25,8 @@ public:
     Exchange& operator=(const Exchange&) = delete;
 
     // Resets `easy` and configures it for `request`, which must outlive the transfer.
-    [[nodiscard]] std::expected<void, TransportError> prepare(CURL* easy, const Request& request, PipeWait pipe_wait);
+    [[nodiscard]] std::expected<void, TransportError> prepare(CURL* easy, const Request& request,
+                                                              PipeWait pipe_wait);
 
     // The result of the transfer on `easy` that ended with `curl_code` (a CURLcode), logged at debug.
     [[nodiscard]] Result finish(CURL* easy, int curl_code);

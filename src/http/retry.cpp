@@ -29,7 +29,8 @@ std::string_view trim(std::string_view text) {
 
 } // namespace
 
-std::optional<milliseconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) {
+std::optional<milliseconds> parse_retry_after(std::string_view value,
+                                              std::chrono::system_clock::time_point now) {
     value = trim(value);
     if (is_digits(value)) {
         // Anything beyond a year is as good as a year: every caller caps it far lower.
@@ -112,13 +113,13 @@ void log_retry(const Request& request, const Result& result, int completed, int 
                milliseconds delay) {
     const std::string url = redact_url(request.url, request.url_is_secret);
     if (result) {
-        spdlog::warn("{} {}: attempt {} of {} answered {}{}{}; retrying in {} ms", method_name(request.method), url,
-                     completed, max_attempts, result->status, result->reason.empty() ? "" : " ", result->reason,
-                     delay.count());
+        spdlog::warn("{} {}: attempt {} of {} answered {}{}{}; retrying in {} ms",
+                     method_name(request.method), url, completed, max_attempts, result->status,
+                     result->reason.empty() ? "" : " ", result->reason, delay.count());
     } else {
         // The error message already names the method and URL.
-        spdlog::warn("{}; attempt {} of {}, retrying in {} ms", result.error().message, completed, max_attempts,
-                     delay.count());
+        spdlog::warn("{}; attempt {} of {}, retrying in {} ms", result.error().message, completed,
+                     max_attempts, delay.count());
     }
 }
 

@@ -39,7 +39,8 @@ class Batch {
 public:
     Batch(CURLM* multi, const ClientOptions& options, std::span<const Request> requests, std::size_t slots,
           std::mt19937_64& random)
-        : m_multi(multi), m_options(options), m_requests(requests), m_random(random), m_results(requests.size()) {
+        : m_multi(multi), m_options(options), m_requests(requests), m_random(random),
+          m_results(requests.size()) {
         m_slots.resize(slots);
         for (Slot& slot : m_slots) {
             slot.exchange = std::make_unique<Exchange>(options);
@@ -186,7 +187,8 @@ private:
         std::vector<bool> pending(m_requests.size(), false);
         for (Slot& slot : m_slots) {
             if (slot.busy) {
-                (void)curl_multi_remove_handle(m_multi, slot.easy.get()); // the multi handle is failing anyway
+                (void)curl_multi_remove_handle(m_multi,
+                                               slot.easy.get()); // the multi handle is failing anyway
                 slot.busy = false;
                 pending[slot.index] = true;
             }
@@ -228,8 +230,8 @@ std::vector<Result> CurlClient::send_all(std::span<const Request> requests, int 
     if (requests.empty()) {
         return {};
     }
-    const std::size_t slots = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(concurrency, 1)), 1,
-                                                      requests.size());
+    const std::size_t slots =
+        std::clamp<std::size_t>(static_cast<std::size_t>(std::max(concurrency, 1)), 1, requests.size());
     Batch batch(m_multi.get(), m_options, requests, slots, m_random);
     return batch.run();
 }

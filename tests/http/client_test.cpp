@@ -61,8 +61,10 @@ TEST_CASE("a 200 brings its body, reason and lowercased headers", "[http]") {
 
 TEST_CASE("a 404 and a 302 are Responses, with their reason phrases", "[http]") {
     LocalServer server([](httplib::Server& svr) {
-        svr.Get("/moved", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/elsewhere"); });
-        svr.Get("/elsewhere", [](const httplib::Request&, httplib::Response& res) { res.set_content("x", "text/plain"); });
+        svr.Get("/moved",
+                [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/elsewhere"); });
+        svr.Get("/elsewhere",
+                [](const httplib::Request&, httplib::Response& res) { res.set_content("x", "text/plain"); });
     });
     const auto client = make_client(fast_options());
 
@@ -217,13 +219,15 @@ TEST_CASE("a request over its timeout is a TransportError of kind timeout", "[ht
     REQUIRE_FALSE(result.has_value());
     CHECK(result.error().kind == TransportErrorKind::timeout);
     CHECK(result.error().attempts == 1);
-    CHECK_THAT(result.error().message, Catch::StartsWith(fmt::format("GET {}: timed out (", server.url("/slow"))));
+    CHECK_THAT(result.error().message,
+               Catch::StartsWith(fmt::format("GET {}: timed out (", server.url("/slow"))));
 }
 
 TEST_CASE("a body over max_response_bytes is too_large and not retried", "[http]") {
     const std::string big(4096, 'x');
     LocalServer server([&](httplib::Server& svr) {
-        svr.Get("/sized", [&](const httplib::Request&, httplib::Response& res) { res.set_content(big, "text/plain"); });
+        svr.Get("/sized",
+                [&](const httplib::Request&, httplib::Response& res) { res.set_content(big, "text/plain"); });
         // Chunked: no Content-Length, so only the write callback can notice.
         svr.Get("/chunked", [&](const httplib::Request&, httplib::Response& res) {
             res.set_chunked_content_provider("text/plain", [&](size_t offset, httplib::DataSink& sink) {

@@ -28,7 +28,9 @@ LocalServer::~LocalServer() {
     m_thread.join();
 }
 
-std::string LocalServer::url(std::string_view path) const { return fmt::format("http://127.0.0.1:{}{}", m_port, path); }
+std::string LocalServer::url(std::string_view path) const {
+    return fmt::format("http://127.0.0.1:{}{}", m_port, path);
+}
 
 int closed_port() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
