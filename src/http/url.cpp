@@ -83,12 +83,12 @@ std::string redact_url(std::string_view url, bool secret) {
         out += scheme_end == std::string_view::npos ? "<redacted>" : "/<redacted>";
         return out;
     }
-    const auto query_begin = rest.find('?');
+    const auto fragment_begin = std::min(rest.find('#'), rest.size());
+    const auto query_begin = rest.substr(0, fragment_begin).find('?');
     if (query_begin == std::string_view::npos) {
         out += rest;
         return out;
     }
-    const auto fragment_begin = std::min(rest.find('#', query_begin), rest.size());
     out += rest.substr(0, query_begin + 1);
     out += redact_query(rest.substr(query_begin + 1, fragment_begin - query_begin - 1));
     out += rest.substr(fragment_begin);

@@ -27,16 +27,19 @@ namespace namekeeper::http {
 enum class Method { get, post, head };
 
 // A multipart/form-data part. With a filename it is a file part.
+// The structs below give every member a default so that designated initializers can name only
+// what they set (-Wmissing-field-initializers stays quiet).
+
 struct FormPart {
-    std::string name;
-    std::string value;
-    std::optional<std::string> filename;
-    std::string content_type; // for file parts; default application/octet-stream
+    std::string name{};
+    std::string value{};
+    std::optional<std::string> filename{};
+    std::string content_type{}; // for file parts; default application/octet-stream
 };
 
 struct BasicAuth {
-    std::string user;
-    config::Secret password;
+    std::string user{};
+    config::Secret password{};
 };
 
 struct RetryPolicy {
@@ -50,22 +53,22 @@ struct RetryPolicy {
 
 struct Request {
     Method method = Method::get;
-    std::string url;
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;           // sent as is when `form` is empty
-    std::vector<FormPart> form; // multipart/form-data when non-empty
-    std::optional<BasicAuth> basic_auth;
-    std::optional<config::Secret> bearer_token;
-    bool url_is_secret = false;       // e.g. a Slack webhook URL: logged as scheme://host/<redacted>
-    std::optional<RetryPolicy> retry; // default: the client's
-    std::optional<std::chrono::milliseconds> timeout; // whole-request timeout; default: the client's
+    std::string url{};
+    std::vector<std::pair<std::string, std::string>> headers{};
+    std::string body{};           // sent as is when `form` is empty
+    std::vector<FormPart> form{}; // multipart/form-data when non-empty
+    std::optional<BasicAuth> basic_auth{};
+    std::optional<config::Secret> bearer_token{};
+    bool url_is_secret = false;         // e.g. a Slack webhook URL: logged as scheme://host/<redacted>
+    std::optional<RetryPolicy> retry{}; // default: the client's
+    std::optional<std::chrono::milliseconds> timeout{}; // whole-request timeout; default: the client's
 };
 
 struct Response {
     long status = 0;
-    std::string reason; // the status line's reason phrase (HTTP/1.x only; empty with HTTP/2)
-    std::vector<std::pair<std::string, std::string>> headers; // names lowercased
-    std::string body;
+    std::string reason{}; // the status line's reason phrase (HTTP/1.x only; empty with HTTP/2)
+    std::vector<std::pair<std::string, std::string>> headers{}; // names lowercased
+    std::string body{};
     int attempts = 1;
 
     // The first header of that name (case-insensitive), if any.
@@ -76,17 +79,17 @@ enum class TransportErrorKind { timeout, connect, dns, tls, too_large, other };
 
 struct TransportError {
     TransportErrorKind kind = TransportErrorKind::other;
-    std::string message; // for people; never holds a secret or a secret URL
+    std::string message{}; // for people; never holds a secret or a secret URL
     int attempts = 1;
 };
 
 using Result = std::expected<Response, TransportError>;
 
 struct ClientOptions {
-    std::string user_agent; // see user_agent(contact); empty: user_agent("")
+    std::string user_agent{}; // see user_agent(contact); empty: user_agent("")
     std::chrono::milliseconds timeout{30'000};
     std::chrono::milliseconds connect_timeout{10'000};
-    RetryPolicy retry;
+    RetryPolicy retry{};
     std::size_t max_response_bytes = 256u << 20; // a larger body is TransportErrorKind::too_large
 };
 
