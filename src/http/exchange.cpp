@@ -47,6 +47,13 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
+bool is_https(std::string_view url) {
+    constexpr std::string_view k_scheme = "https://";
+    return url.size() >= k_scheme.size() &&
+           std::ranges::equal(url.substr(0, k_scheme.size()), k_scheme,
+                              [](char a, char b) { return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b; });
+}
+
 bool has_line_break(std::string_view text) {
     return text.find_first_of("\r\n") != std::string_view::npos;
 }
@@ -169,7 +176,9 @@ std::expected<void, TransportError> Exchange::configure(CURL* easy, const Reques
     set(CURLOPT_FOLLOWLOCATION, 0L);
     set(CURLOPT_ACCEPT_ENCODING, ""); // every encoding this libcurl decodes
     set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    set(CURLOPT_PIPEWAIT, pipe_wait == PipeWait::yes ? 1L : 0L);
+    // Plain http stays HTTP/1.1 and never multiplexes: waiting to learn that would only hold the
+    // first transfers back until the first answer.
+    set(CURLOPT_PIPEWAIT, pipe_wait == PipeWait::yes && is_https(request.url) ? 1L : 0L);
     set(CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
     set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
     set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_response_bytes));
