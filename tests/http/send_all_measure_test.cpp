@@ -46,17 +46,22 @@ TEST_CASE("send_all throughput against a server answering after 20 ms", "[.][htt
             res.set_content(req.get_param_value("i"), "text/plain");
         });
     });
-    const auto client = make_client(ClientOptions{});
+    // The first call at a concurrency opens its connections; httplib 0.11.4 listens with a backlog
+    // of 5, so a burst of connects may lose SYNs and wait a second for their retransmission. The
+    // second call runs on connections the multi handle kept.
     for (const int concurrency : {1, 8, 16}) {
-        const std::vector<Request> requests = numbered(server, "/slow", 50 * concurrency);
-        const auto start = std::chrono::steady_clock::now();
-        const std::vector<Result> results = client->send_all(requests, concurrency);
-        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-        CHECK(count_right(results) == static_cast<int>(requests.size()));
-        fmt::print("send_all, concurrency {:2}, 20 ms handler: {} requests in {:.2f} s = {:.0f} requests/s "
-                   "(ideal {:.0f})\n",
-                   concurrency, requests.size(), took.count(),
-                   static_cast<double>(requests.size()) / took.count(), concurrency / 0.020);
+        const auto client = make_client(ClientOptions{});
+        for (const std::string_view pass : {"first call", "second call"}) {
+            const std::vector<Request> requests = numbered(server, "/slow", 50 * concurrency);
+            const auto start = std::chrono::steady_clock::now();
+            const std::vector<Result> results = client->send_all(requests, concurrency);
+            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+            CHECK(count_right(results) == static_cast<int>(requests.size()));
+            fmt::print("send_all, concurrency {:2}, 20 ms handler, {:11}: {} requests in {:.2f} s = {:.0f} "
+                       "requests/s (ideal {:.0f})\n",
+                       concurrency, pass, requests.size(), took.count(),
+                       static_cast<double>(requests.size()) / took.count(), concurrency / 0.020);
+        }
     }
 }
 
