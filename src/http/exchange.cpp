@@ -212,6 +212,16 @@ std::expected<void, TransportError> Exchange::configure(CURL* easy, const Reques
                                                                             curl_easy_strerror(set.code()))));
     }
 
+    if (auto added = add_headers(easy, request); !added) {
+        return added;
+    }
+    if (request.method == Method::post && !request.form.empty()) {
+        return add_form(easy, request);
+    }
+    return {};
+}
+
+std::expected<void, TransportError> Exchange::add_headers(CURL* easy, const Request& request) {
     for (const auto& [name, value] : request.headers) {
         // A line break would smuggle in another header. The value is not quoted: it may be a secret.
         if (has_line_break(name) || has_line_break(value)) {
@@ -241,9 +251,6 @@ std::expected<void, TransportError> Exchange::configure(CURL* easy, const Reques
                 error(TransportErrorKind::other,
                       fmt::format("cannot set up the request: {}", curl_easy_strerror(code))));
         }
-    }
-    if (request.method == Method::post && !request.form.empty()) {
-        return add_form(easy, request);
     }
     return {};
 }

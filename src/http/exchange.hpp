@@ -38,6 +38,7 @@ public:
 private:
     [[nodiscard]] std::expected<void, TransportError> configure(CURL* easy, const Request& request,
                                                                 PipeWait pipe_wait);
+    [[nodiscard]] std::expected<void, TransportError> add_headers(CURL* easy, const Request& request);
     [[nodiscard]] std::expected<void, TransportError> add_form(CURL* easy, const Request& request);
     [[nodiscard]] TransportError error(TransportErrorKind kind, std::string_view what) const;
 

@@ -181,3 +181,35 @@ TEST_CASE("send_all retries each request by its own policy", "[http]") {
     std::lock_guard lock(mutex);
     CHECK(arrivals.back() == "limited");
 }
+
+TEST_CASE("two clients work side by side in two threads", "[http]") {
+    std::atomic<int> hits{0};
+    LocalServer server([&](httplib::Server& svr) {
+        svr.Get("/n", [&](const httplib::Request& req, httplib::Response& res) {
+            res.status = ++hits % 7 == 0 ? 503 : 200; // some retries on both sides
+            res.set_content(req.get_param_value("i"), "text/plain");
+        });
+    });
+    const std::vector<Request> requests = numbered(server, "/n", 300);
+    const auto work = [&](std::atomic<int>& right) {
+        auto options = fast_options();
+        options.retry.max_attempts = 10; // a request failing all ten is a 1 in 7^10 chance
+        const auto client = make_client(options);
+        const std::vector<Result> batch = client->send_all(requests, 4);
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            right += batch[i] && batch[i]->status == 200 && batch[i]->body == std::to_string(i) ? 1 : 0;
+        }
+        for (std::size_t i = 0; i < 50; ++i) {
+            const Result one = client->send(requests[i]);
+            right += one && one->status == 200 && one->body == std::to_string(i) ? 1 : 0;
+        }
+    };
+    std::atomic<int> right_a{0};
+    std::atomic<int> right_b{0};
+    std::thread a([&] { work(right_a); });
+    std::thread b([&] { work(right_b); });
+    a.join();
+    b.join();
+    CHECK(right_a == 350);
+    CHECK(right_b == 350);
+}
