@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <httplib.h>
+#include <mutex>
+#include <set>
 #include <thread>
 
 using namespace namekeeper;
@@ -256,4 +258,22 @@ TEST_CASE("a body over max_response_bytes is too_large and not retried", "[http]
     const Result fits = make_client(options)->send(get(server.url("/chunked")));
     REQUIRE(fits.has_value());
     CHECK(fits->body == big);
+}
+
+TEST_CASE("send() keeps its connection alive between requests", "[http]") {
+    std::mutex mutex;
+    std::set<int> client_ports;
+    LocalServer server([&](httplib::Server& svr) {
+        svr.Get("/p", [&](const httplib::Request& req, httplib::Response& res) {
+            std::lock_guard lock(mutex);
+            client_ports.insert(req.remote_port);
+            res.set_content("p", "text/plain");
+        });
+    });
+    const auto client = make_client(fast_options());
+    for (int i = 0; i < 10; ++i) {
+        REQUIRE(client->send(get(server.url("/p"))).has_value());
+    }
+    std::lock_guard lock(mutex);
+    CHECK(client_ports.size() == 1);
 }
