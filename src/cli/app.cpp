@@ -68,20 +68,79 @@ int run(int argc, char** argv) {
 
     std::function<int()> selected;
 
+    // Runs `command` once the command line is parsed: loads the configuration, sets up logging.
+    const auto select = [&](ConfigNeed need, auto command) {
+        selected = [&options, need, command] {
+            const auto config = load_config(options, need);
+            if (!configure_logging(options, config)) {
+                std::cerr << "namekeeper: log.level must be one of trace|debug|info|warn|error\n";
+                return int{k_exit_usage};
+            }
+            return command(config);
+        };
+    };
+
+    ReconcileArgs reconcile_args;
+    std::optional<int> max_new;
+    const auto add_reconcile_options = [&](CLI::App* sub) {
+        sub->add_flag("--full", reconcile_args.full, "list every artifact, not only the new ones");
+        sub->add_flag("--dry-run", reconcile_args.dry_run,
+                      "read Artifactory and the public index, change nothing, upload nothing");
+        sub->add_option("--repo", reconcile_args.repositories, "only this repository (repeatable)");
+        sub->add_option("--max-new", max_new, "upload at most N new projects in this run")
+            ->check(CLI::NonNegativeNumber);
+        sub->add_option("--report", reconcile_args.report, "write the JSON report to FILE");
+        sub->add_flag("--fail-on-risk", reconcile_args.fail_on_risk,
+                      "exit 3 when a name is taken at risk critical");
+    };
+    auto* reconcile = app.add_subcommand("reconcile", "one reconcile pass (incremental unless --full)");
+    add_reconcile_options(reconcile);
+    reconcile->callback([&] {
+        reconcile_args.max_new = max_new;
+        select(ConfigNeed::required,
+               [&](const config::Config& c) { return run_reconcile(c, reconcile_args); });
+    });
+    auto* backfill = app.add_subcommand("backfill", "reconcile --full: every existing internal package");
+    add_reconcile_options(backfill);
+    backfill->callback([&] {
+        reconcile_args.full = true;
+        reconcile_args.max_new = max_new;
+        select(ConfigNeed::required,
+               [&](const config::Config& c) { return run_reconcile(c, reconcile_args); });
+    });
+
+    CheckArgs check_args;
+    auto* check = app.add_subcommand("check", "look NAME up on the public index; changes nothing");
+    check->add_option("NAME", check_args.names, "project names")->required();
+    check->add_flag("--json", check_args.json, "print JSON");
+    check->callback([&] {
+        select(ConfigNeed::optional, [&](const config::Config& c) { return run_check(c, check_args); });
+    });
+
+    StatusArgs status_args;
+    auto* status = app.add_subcommand("status", "what the ledger holds");
+    status->add_flag("--json", status_args.json, "print JSON");
+    status->add_option("--state", status_args.state, "only names in STATE");
+    status->callback([&] {
+        select(ConfigNeed::required, [&](const config::Config& c) { return run_status(c, status_args); });
+    });
+
+    ServeArgs serve_args;
+    auto* serve =
+        app.add_subcommand("serve", "receive Artifactory webhooks and reserve names as they are deployed");
+    serve->add_option("--listen", serve_args.listen, "HOST:PORT (default: webhook.listen)");
+    serve->callback([&] {
+        select(ConfigNeed::required, [&](const config::Config& c) { return run_serve(c, serve_args); });
+    });
+
     PlaceholderArgs placeholder_args;
     auto* placeholder =
         app.add_subcommand("placeholder", "write the placeholder files for NAME into DIR; no network");
     placeholder->add_option("NAME", placeholder_args.names, "project names")->required();
     placeholder->add_option("--out", placeholder_args.out_dir, "output folder")->required();
     placeholder->callback([&] {
-        selected = [&] {
-            const auto config = load_config(options, ConfigNeed::optional);
-            if (!configure_logging(options, config)) {
-                std::cerr << "namekeeper: log.level must be one of trace|debug|info|warn|error\n";
-                return int{k_exit_usage};
-            }
-            return run_placeholder(config, placeholder_args);
-        };
+        select(ConfigNeed::optional,
+               [&](const config::Config& c) { return run_placeholder(c, placeholder_args); });
     });
 
     try {

@@ -6,6 +6,7 @@
 #include "namekeeper/config/config.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,5 +20,36 @@ struct PlaceholderArgs {
 };
 
 int run_placeholder(const config::Config& config, const PlaceholderArgs& args);
+
+struct ReconcileArgs {
+    bool full = false;
+    bool dry_run = false;
+    std::vector<std::string> repositories;
+    std::optional<int> max_new;
+    std::filesystem::path report;
+    bool fail_on_risk = false;
+};
+
+int run_reconcile(const config::Config& config, const ReconcileArgs& args);
+
+struct CheckArgs {
+    std::vector<std::string> names;
+    bool json = false;
+};
+
+int run_check(const config::Config& config, const CheckArgs& args);
+
+struct StatusArgs {
+    bool json = false;
+    std::optional<std::string> state;
+};
+
+int run_status(const config::Config& config, const StatusArgs& args);
+
+struct ServeArgs {
+    std::optional<std::string> listen;
+};
+
+int run_serve(const config::Config& config, const ServeArgs& args);
 
 } // namespace namekeeper::cli
