@@ -92,12 +92,6 @@ std::string html_escape(std::string_view text) {
         case '>':
             out += "&gt;";
             break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
         default:
             out.push_back(c);
         }

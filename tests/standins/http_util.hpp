@@ -14,7 +14,8 @@ namespace namekeeper::standins {
 
 [[nodiscard]] bool iequals(std::string_view a, std::string_view b);
 
-// `text` with & < > " ' replaced by entities, for the HTML bodies.
+// `text` with & < > replaced by entities, for the HTML bodies. Quotes stay as they are: the upload
+// messages quote names with ' and clients search the body for them as the status line spells them.
 [[nodiscard]] std::string html_escape(std::string_view text);
 
 } // namespace namekeeper::standins

@@ -107,13 +107,19 @@ void PypiRegistry::note_project_created(const std::string& user, Clock::time_poi
 }
 
 std::string PypiRegistry::latest_version(const RegistryProject& project) {
+    // As warehouse's JSON API: the highest final release, or the highest of all when there is none.
     std::string latest;
+    std::string latest_final;
     for (const auto& version : project.versions) {
         if (latest.empty() || compare_versions(version, latest) > 0) {
             latest = version;
         }
+        if (!is_prerelease(version) &&
+            (latest_final.empty() || compare_versions(version, latest_final) > 0)) {
+            latest_final = version;
+        }
     }
-    return latest;
+    return latest_final.empty() ? latest : latest_final;
 }
 
 } // namespace namekeeper::standins

@@ -65,7 +65,7 @@ public:
     [[nodiscard]] bool may_create_project(const std::string& user, Clock::time_point now);
     void note_project_created(const std::string& user, Clock::time_point now);
 
-    // The highest version by PEP 440, or "" without releases.
+    // The highest final version by PEP 440 (else the highest pre-release), or "" without releases.
     [[nodiscard]] static std::string latest_version(const RegistryProject& project);
 
     [[nodiscard]] const std::map<std::string, RegistryProject, std::less<>>& projects() const {

@@ -86,12 +86,10 @@ std::optional<ParsedVersion> parse(std::string_view raw) {
         }
     }
     v.release.push_back(*first);
-    while (cursor.word(".")) {
-        const auto part = cursor.number();
-        if (!part) {
-            return std::nullopt;
-        }
-        v.release.push_back(*part);
+    while (cursor.rest().size() > 1 && cursor.rest()[0] == '.' &&
+           std::isdigit(static_cast<unsigned char>(cursor.rest()[1])) != 0) {
+        cursor.word(".");
+        v.release.push_back(cursor.number().value_or(0));
     }
     bool has_pre = false;
     const std::size_t before_pre = cursor.position();
@@ -167,6 +165,11 @@ int compare_versions(std::string_view a, std::string_view b) {
         return dev_key(left->dev) < dev_key(right->dev) ? -1 : 1;
     }
     return left->local.compare(right->local) < 0 ? -1 : (left->local == right->local ? 0 : 1);
+}
+
+bool is_prerelease(std::string_view version) {
+    const auto parsed = parse(version);
+    return parsed && (parsed->pre_rank < 4 || parsed->dev >= 0);
 }
 
 } // namespace namekeeper::standins

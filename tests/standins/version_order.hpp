@@ -12,4 +12,7 @@ namespace namekeeper::standins {
 // <0, 0, >0 as a is older than, equal to or newer than b ("1.0" equals "1.0.0").
 [[nodiscard]] int compare_versions(std::string_view a, std::string_view b);
 
+// A pre-release or development release ("2.0.0rc1", "1.0.dev3"); unparsable versions count as final.
+[[nodiscard]] bool is_prerelease(std::string_view version);
+
 } // namespace namekeeper::standins
