@@ -108,7 +108,7 @@ ListingMode Reconciler::choose_mode(const ReconcileOptions& options, const std::
     const auto now = m_services.now();
     for (const auto& repo : repos) {
         const auto mark = m_services.ledger.watermark(repo);
-        if (!mark || !*mark || !(*mark)->max_created || !(*mark)->last_full_listing_at) {
+        if (!mark || !*mark || !(*mark)->last_full_listing_at) {
             return ListingMode::full; // never listed in full: the first pass is a backfill
         }
         if (now - *(*mark)->last_full_listing_at >= m_services.config.policy.full_listing_every) {
