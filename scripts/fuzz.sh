@@ -3,7 +3,7 @@
 # each for N seconds, starting from the seed corpus tests/fuzz/corpus_<target>/. Fails on the first
 # crash, leak, sanitizer report or timeout; the input that caused it is left in the build folder.
 #   scripts/fuzz.sh [--seconds N] [--build-dir DIR] [--jobs N]
-# NAMEKEEPER_FUZZ_CXX picks the compiler (default clang++-16, which scripts/setup.sh installs: clang 14 cannot
+# NAMEKEEPER_FUZZ_CXX picks the compiler (default clang++-16, installed here when missing: clang 14 cannot
 # compile libstdc++'s std::expected).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 cxx=${NAMEKEEPER_FUZZ_CXX:-clang++-16}
+if ! command -v "$cxx" >/dev/null && [ "$cxx" = clang++-16 ] && [ "$(id -u)" -eq 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends clang-16 libclang-rt-16-dev >/dev/null
+fi
 if ! command -v "$cxx" >/dev/null; then
   echo "fuzz.sh: $cxx not found (scripts/setup.sh installs clang-16 and libclang-rt-16-dev)" >&2
   exit 1

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what namekeeper needs from Debian (when missing), then configures and builds it.
-#   scripts/setup.sh [--build-dir DIR] [--sanitize] [--werror] [--build-type TYPE]
+#   scripts/setup.sh [--build-dir DIR] [--sanitize] [--werror] [--build-type TYPE] [--with-fuzz]
 # Safe to run again: installs nothing that is already there, and builds incrementally.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_dir=build
 cmake_args=()
+extra_packages=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --with-fuzz) extra_packages+=(clang-16 libclang-rt-16-dev); shift ;; # libFuzzer; clang 14 lacks std::expected
     --build-dir) build_dir=$2; shift 2 ;;
     --sanitize) cmake_args+=(-DNAMEKEEPER_SANITIZE=ON); shift ;;
     --werror) cmake_args+=(-DNAMEKEEPER_WERROR=ON); shift ;;
@@ -23,9 +25,9 @@ packages=(
   libcurl4-openssl-dev libyaml-cpp-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev
   libarchive-dev libzip-dev libspdlog-dev catch2 libcli11-dev libcpp-httplib-dev libssl-dev libsodium-dev
   python3 python3-packaging python3-pip python3-wheel python3-stdlib-list twine
-  systemd clang-format clang sqlite3 curl procps
-  clang-16 libclang-rt-16-dev  # scripts/fuzz.sh: libFuzzer; clang 14 cannot compile std::expected
+  systemd clang-format sqlite3 curl procps openssl
 )
+packages+=("${extra_packages[@]}")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

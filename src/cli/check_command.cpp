@@ -5,9 +5,8 @@
 #include "namekeeper/reconcile/classify.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace namekeeper::cli {
 namespace {
@@ -25,8 +24,9 @@ nlohmann::ordered_json to_json(const CheckResult& r) {
     const auto optional = [](const std::optional<std::string>& v) {
         return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
     };
-    return {{"name", r.name},   {"normalized", r.normalized}, {"state", r.state},
-            {"reason", optional(r.reason)}, {"owners", r.owners}, {"public_version", optional(r.public_version)}};
+    return {{"name", r.name},     {"normalized", r.normalized},
+            {"state", r.state},   {"reason", optional(r.reason)},
+            {"owners", r.owners}, {"public_version", optional(r.public_version)}};
 }
 
 } // namespace
@@ -49,7 +49,8 @@ int run_check(const config::Config& config, const CheckArgs& args) {
             r.state = "error";
             r.reason = found.error().message;
         } else if (found->has_value()) {
-            const auto outcome = reconcile::classify_held(**found, std::nullopt, config.pypi, config.placeholder);
+            const auto outcome =
+                reconcile::classify_held(**found, std::nullopt, config.pypi, config.placeholder);
             r.state = std::string(ledger::to_string(outcome.state));
             r.reason = outcome.reason; // no risk here: check knows no internal version
             r.owners = outcome.owners;
@@ -72,7 +73,8 @@ int run_check(const config::Config& config, const CheckArgs& args) {
             for (const auto& o : r.owners) {
                 owners += (owners.empty() ? "" : ",") + o;
             }
-            std::cout << fmt::format("{}: {}{}{}{}\n", r.normalized, r.state, r.reason ? " (" + *r.reason + ")" : "",
+            std::cout << fmt::format("{}: {}{}{}{}\n", r.normalized, r.state,
+                                     r.reason ? " (" + *r.reason + ")" : "",
                                      r.public_version ? " public " + *r.public_version : "",
                                      owners.empty() ? "" : " owners " + owners);
         }

@@ -5,11 +5,10 @@
 #include "namekeeper/report/report.hpp"
 #include "namekeeper/util/file_lock.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 namespace namekeeper::cli {
@@ -56,7 +55,8 @@ int run_reconcile(const config::Config& config, const ReconcileArgs& args) {
     }
 
     // A dry run reads the ledger if there is one, and otherwise plans against an empty one.
-    const bool no_ledger_yet = dry_run == reconcile::DryRun::yes && !std::filesystem::exists(config.ledger.path);
+    const bool no_ledger_yet =
+        dry_run == reconcile::DryRun::yes && !std::filesystem::exists(config.ledger.path);
     auto ledger = no_ledger_yet ? ledger::Ledger::open(":memory:", "reconcile")
                                 : ledger::Ledger::open(config.ledger.path, "reconcile",
                                                        {.access = dry_run == reconcile::DryRun::yes
@@ -68,18 +68,16 @@ int run_reconcile(const config::Config& config, const ReconcileArgs& args) {
     }
 
     Runtime runtime(config);
-    reconcile::Services services{config,
-                                 *ledger,
-                                 runtime.index,
-                                 runtime.uploader,
-                                 "reconcile:" + std::to_string(::getpid()),
-                                 [] { return ledger::Clock::now(); }};
+    reconcile::Services services{
+        config, *ledger, runtime.index, runtime.uploader, "reconcile:" + std::to_string(::getpid()), [] {
+            return ledger::Clock::now();
+        }};
     reconcile::Reconciler reconciler(services, runtime.artifactory, runtime.notifier);
-    const auto report = reconciler.run({.mode = args.full ? reconcile::ListingMode::full
-                                                          : reconcile::ListingMode::incremental,
-                                        .dry_run = dry_run,
-                                        .repositories = args.repositories,
-                                        .max_new = args.max_new});
+    const auto report = reconciler.run(
+        {.mode = args.full ? reconcile::ListingMode::full : reconcile::ListingMode::incremental,
+         .dry_run = dry_run,
+         .repositories = args.repositories,
+         .max_new = args.max_new});
 
     auto records = ledger->list();
     auto counts = ledger->counts();
@@ -87,7 +85,8 @@ int run_reconcile(const config::Config& config, const ReconcileArgs& args) {
         std::cerr << "namekeeper: " << (!records ? records.error().message : counts.error().message) << "\n";
         return k_exit_failed;
     }
-    if (!args.report.empty() && !write_atomically(args.report, report::reconcile_json(report, *records, *counts))) {
+    if (!args.report.empty() &&
+        !write_atomically(args.report, report::reconcile_json(report, *records, *counts))) {
         std::cerr << "namekeeper: cannot write the report " << args.report.string() << "\n";
         return k_exit_failed;
     }

@@ -13,7 +13,7 @@ std::unique_ptr<http::Client> make_http(const config::Config& config) {
 } // namespace
 
 Runtime::Runtime(const config::Config& c)
-    : config(c), http(make_http(c)), artifactory(*http, c.artifactory), index(*http, c.pypi), uploader(*http, c.pypi),
-      notifier(*http, c.notify) {}
+    : config(c), http(make_http(c)), artifactory(*http, c.artifactory), index(*http, c.pypi),
+      uploader(*http, c.pypi), notifier(*http, c.notify) {}
 
 } // namespace namekeeper::cli

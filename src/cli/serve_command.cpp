@@ -2,11 +2,10 @@
 #include "cli/runtime.hpp"
 #include "namekeeper/webhook/service.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <csignal>
 #include <iostream>
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 #include <thread>
 
 namespace namekeeper::cli {
@@ -47,8 +46,8 @@ int run_serve(const config::Config& config, const ServeArgs& args) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     Runtime runtime(config);
-    webhook::Service service({config, runtime.index, runtime.uploader, runtime.notifier,
-                              accepted_repositories(config, runtime)});
+    webhook::Service service(
+        {config, runtime.index, runtime.uploader, runtime.notifier, accepted_repositories(config, runtime)});
     const auto port = service.start(args.listen.value_or(config.webhook.listen));
     if (!port) {
         std::cerr << "namekeeper: " << port.error() << "\n";
@@ -58,7 +57,8 @@ int run_serve(const config::Config& config, const ServeArgs& args) {
         int signal = 0;
         sigwait(&signals, &signal);
         if (signal != 0) {
-            spdlog::info("{} received: finishing the name in hand, then stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+            spdlog::info("{} received: finishing the name in hand, then stopping",
+                         signal == SIGTERM ? "SIGTERM" : "SIGINT");
         }
         service.stop();
     });

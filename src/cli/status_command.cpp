@@ -27,7 +27,8 @@ int run_status(const config::Config& config, const StatusArgs& args) {
         std::cerr << "namekeeper: " << (!records ? records.error().message : counts.error().message) << "\n";
         return k_exit_failed;
     }
-    std::cout << (args.json ? report::status_json(*records, *counts) : report::status_table(*records, *counts));
+    std::cout << (args.json ? report::status_json(*records, *counts)
+                            : report::status_table(*records, *counts));
     return k_exit_ok;
 }
 

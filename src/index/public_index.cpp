@@ -29,8 +29,9 @@ http::Request json_request(const config::PypiConfig& config, const std::string& 
 
 LookupError failure(const http::Result& result, const std::string& what) {
     if (!result) {
-        return {fmt::format("{}: {} (after {} attempts)", what, result.error().message, result.error().attempts),
-                false};
+        return {
+            fmt::format("{}: {} (after {} attempts)", what, result.error().message, result.error().attempts),
+            false};
     }
     return {fmt::format("{}: HTTP {} {} (after {} attempts)", what, result->status, result->reason,
                         result->attempts),
@@ -111,7 +112,8 @@ std::expected<bool, LookupError> read_simple(const http::Result& result, const s
 
 } // namespace
 
-PublicIndex::PublicIndex(http::Client& http, const config::PypiConfig& config) : m_http(http), m_config(config) {}
+PublicIndex::PublicIndex(http::Client& http, const config::PypiConfig& config)
+    : m_http(http), m_config(config) {}
 
 LookupResult PublicIndex::look_up(const std::string& normalized_name) {
     return look_up_all(std::span<const std::string>(&normalized_name, 1)).front();

@@ -3,13 +3,14 @@
 #include "namekeeper/http/client.hpp"
 
 #include <fmt/format.h>
-
 #include <regex>
 
 namespace namekeeper::index {
 namespace {
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+bool contains(const std::string& text, std::string_view needle) {
+    return text.find(needle) != std::string::npos;
+}
 
 // PyPI's HTML error page repeats the status line; pull the first line of text out of it, unescaped
 // enough for a log line. Plain-text bodies are taken as they are.
@@ -87,7 +88,7 @@ UploadOutcome classify_upload_answer(long status, const std::string& message) {
     }
     if (status == 403) {
         return contains(message, "isn't allowed to upload to project") ? UploadOutcome::not_allowed
-                                                                      : UploadOutcome::auth_failed;
+                                                                       : UploadOutcome::auth_failed;
     }
     if (status == 400) {
         if (contains(message, "too similar")) {

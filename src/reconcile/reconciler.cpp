@@ -3,10 +3,9 @@
 #include "namekeeper/pypi/filename.hpp"
 #include "namekeeper/pypi/name.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-
-#include <algorithm>
 
 namespace namekeeper::reconcile {
 namespace {
@@ -56,7 +55,8 @@ RunReport Reconciler::run(const ReconcileOptions& options) {
     // 1. Which repositories, and whether this pass lists everything or only what is new.
     const auto repos = repositories(options, report);
     report.mode = choose_mode(options, repos);
-    spdlog::info("reconcile ({}{}): {} repositories", report.mode == ListingMode::full ? "full" : "incremental",
+    spdlog::info("reconcile ({}{}): {} repositories",
+                 report.mode == ListingMode::full ? "full" : "incremental",
                  options.dry_run == DryRun::yes ? ", dry run" : "", repos.size());
 
     // 2. List internal artifacts and record their names: a new name enters the ledger as pending.
@@ -133,7 +133,8 @@ void Reconciler::list_repository(const std::string& repo, ListingMode mode, RunR
             const auto derived = pypi::derive_artifact_name(artifact.repo_path());
             if (!derived) {
                 ++report.skipped_paths;
-                spdlog::warn("{}/{}: no package name: {}", repo, artifact.repo_path(), derived.error().reason);
+                spdlog::warn("{}/{}: no package name: {}", repo, artifact.repo_path(),
+                             derived.error().reason);
                 continue;
             }
             if (!derived->has_value()) {
@@ -148,7 +149,8 @@ void Reconciler::list_repository(const std::string& repo, ListingMode mode, RunR
             }
             m_seen.insert(name.name);
             batch.push_back({name.name, name.raw_name, repo,
-                             name.version ? std::optional(name.version->to_string()) : std::nullopt, mismatch});
+                             name.version ? std::optional(name.version->to_string()) : std::nullopt,
+                             mismatch});
         }
         report.artifacts += page.size();
         if (report.dry_run == DryRun::yes) {
@@ -187,7 +189,8 @@ void Reconciler::list_repository(const std::string& repo, ListingMode mode, RunR
     if (report.dry_run == DryRun::no) {
         const std::optional<std::string_view> max_created =
             listed->max_created.empty() ? std::nullopt : std::optional<std::string_view>(listed->max_created);
-        const auto kind = mode == ListingMode::full ? ledger::ListingKind::full : ledger::ListingKind::incremental;
+        const auto kind =
+            mode == ListingMode::full ? ledger::ListingKind::full : ledger::ListingKind::incremental;
         if (auto r = ledger.set_watermark(repo, max_created, kind, m_services.now()); !r) {
             report.listing_errors.push_back(r.error().message);
         }
@@ -199,8 +202,8 @@ void Reconciler::settle_waiting(Settler& settler, RunReport& report) {
     if (report.dry_run == DryRun::yes || run.auth_failed || run.rate_limited || run.budget_exhausted) {
         return;
     }
-    const auto slots = m_services.ledger.upload_slots_available(m_services.now(),
-                                                                m_services.config.pypi.max_new_projects_per_hour);
+    const auto slots = m_services.ledger.upload_slots_available(
+        m_services.now(), m_services.config.pypi.max_new_projects_per_hour);
     if (!slots || *slots <= 0) {
         return;
     }

@@ -15,7 +15,9 @@ using ledger::Outcome;
 
 constexpr std::chrono::minutes k_claim_lease{10};
 
-bool settled(NameState state) { return state != NameState::pending && state != NameState::failed; }
+bool settled(NameState state) {
+    return state != NameState::pending && state != NameState::failed;
+}
 
 std::string planned_action(const Outcome& outcome) {
     switch (outcome.state) {
@@ -69,7 +71,8 @@ void Settler::apply_outcome(const std::string& name, const Outcome& outcome, Run
     }
     const auto applied = m_services.ledger.apply(name, outcome, m_services.now());
     if (!applied) {
-        spdlog::error("{}: could not record {}: {}", name, ledger::to_string(outcome.state), applied.error().message);
+        spdlog::error("{}: could not record {}: {}", name, ledger::to_string(outcome.state),
+                      applied.error().message);
         run.failures.push_back(fmt::format("{}: {}", name, applied.error().message));
         return;
     }
@@ -111,7 +114,8 @@ void Settler::settle(std::span<const ledger::NameRecord> names, RunState& run) {
         } else if (result->has_value()) {
             known().add(record.name);
             apply_outcome(record.name,
-                   classify_held(**result, record.internal_version, config.pypi, config.placeholder), run);
+                          classify_held(**result, record.internal_version, config.pypi, config.placeholder),
+                          run);
         } else if (pypi::is_stdlib_name(record.name)) {
             apply_outcome(record.name, Outcome{.state = NameState::blocked, .reason = "stdlib"}, run);
         } else if (known().too_similar(record.name)) {
@@ -175,12 +179,13 @@ void Settler::reserve(const ledger::NameRecord& record, RunState& run) {
         run.budget_exhausted = true;
         const auto next = ledger.next_upload_slot_at(now, config.pypi.max_new_projects_per_hour);
         apply_outcome(name,
-               Outcome{.state = NameState::pending,
-                       .error = fmt::format("waiting for the upload budget ({} new projects an hour); next slot at {}",
-                                            config.pypi.max_new_projects_per_hour,
-                                            next ? ledger::format_utc(*next) : std::string("unknown")),
-                       .checked = true},
-               run);
+                      Outcome{.state = NameState::pending,
+                              .error = fmt::format(
+                                  "waiting for the upload budget ({} new projects an hour); next slot at {}",
+                                  config.pypi.max_new_projects_per_hour,
+                                  next ? ledger::format_utc(*next) : std::string("unknown")),
+                              .checked = true},
+                      run);
         release();
         return;
     }
@@ -207,13 +212,16 @@ void Settler::upload_placeholders(const ledger::NameRecord& record, ledger::Uplo
     }
     bool created = false;
     for (const auto& file : *files) {
-        const auto result = m_services.uploader.upload({file.filename, file.bytes, placeholder::upload_fields(file, *metadata)});
+        const auto result = m_services.uploader.upload(
+            {file.filename, file.bytes, placeholder::upload_fields(file, *metadata)});
         const char* outcome_text = index::to_string(result.outcome);
         if (m_services.on_upload) {
             m_services.on_upload(outcome_text);
         }
-        if (auto r = ledger.record_upload(name, file.filename, file.sha256, outcome_text, m_services.now()); !r) {
-            spdlog::error("{}: could not record the upload of {}: {}", name, file.filename, r.error().message);
+        if (auto r = ledger.record_upload(name, file.filename, file.sha256, outcome_text, m_services.now());
+            !r) {
+            spdlog::error("{}: could not record the upload of {}: {}", name, file.filename,
+                          r.error().message);
         }
         spdlog::info("{}: upload of {} -> {} ({})", name, file.filename, outcome_text, result.message);
         if (result.outcome == index::UploadOutcome::accepted) {
@@ -222,8 +230,8 @@ void Settler::upload_placeholders(const ledger::NameRecord& record, ledger::Uplo
         }
         if (created) {
             // The project exists and is ours; a missing second format is worth a warning, not a state.
-            spdlog::warn("{}: {} was not accepted ({}); the name is held by the earlier file", name, file.filename,
-                         result.message);
+            spdlog::warn("{}: {} was not accepted ({}); the name is held by the earlier file", name,
+                         file.filename, result.message);
             break;
         }
         if (result.outcome != index::UploadOutcome::unavailable) {
@@ -234,13 +242,14 @@ void Settler::upload_placeholders(const ledger::NameRecord& record, ledger::Uplo
     }
     ++run.uploads;
     apply_outcome(name,
-           Outcome{.state = NameState::reserved,
-                   .public_version = metadata->version,
-                   .owners = config.pypi.owners},
-           run);
+                  Outcome{.state = NameState::reserved,
+                          .public_version = metadata->version,
+                          .owners = config.pypi.owners},
+                  run);
 }
 
-void Settler::handle_refusal(const ledger::NameRecord& record, const index::UploadResult& result, RunState& run) {
+void Settler::handle_refusal(const ledger::NameRecord& record, const index::UploadResult& result,
+                             RunState& run) {
     using index::UploadOutcome;
     const std::string& name = record.name;
     switch (result.outcome) {
@@ -248,7 +257,8 @@ void Settler::handle_refusal(const ledger::NameRecord& record, const index::Uplo
     case UploadOutcome::prohibited:
     case UploadOutcome::stdlib:
     case UploadOutcome::invalid_name:
-        apply_outcome(name, Outcome{.state = NameState::blocked, .reason = index::to_string(result.outcome)}, run);
+        apply_outcome(name, Outcome{.state = NameState::blocked, .reason = index::to_string(result.outcome)},
+                      run);
         return;
     case UploadOutcome::file_exists:
     case UploadOutcome::not_allowed:
@@ -259,26 +269,29 @@ void Settler::handle_refusal(const ledger::NameRecord& record, const index::Uplo
             run.auth_failed = true;
             spdlog::error("the index refused the upload credential ({}); no more uploads in this run",
                           result.message);
-            const nlohmann::json payload{{"event", "upload.auth_failed"}, {"status", result.status},
-                                         {"message", result.message}};
+            const nlohmann::json payload{
+                {"event", "upload.auth_failed"}, {"status", result.status}, {"message", result.message}};
             if (auto r = m_services.ledger.enqueue_run_notification("upload.auth_failed", payload.dump(),
-                                                                     m_services.now());
+                                                                    m_services.now());
                 !r) {
                 spdlog::error("could not queue the notification: {}", r.error().message);
             }
         }
-        apply_outcome(name, Outcome{.state = NameState::pending, .error = *why_not_upload(run), .checked = true}, run);
+        apply_outcome(
+            name, Outcome{.state = NameState::pending, .error = *why_not_upload(run), .checked = true}, run);
         return;
     case UploadOutcome::rate_limited:
         run.rate_limited = true;
-        spdlog::warn("the index is rate-limiting new projects ({}); the rest wait for the next run", result.message);
-        apply_outcome(name, Outcome{.state = NameState::pending, .error = *why_not_upload(run), .checked = true}, run);
+        spdlog::warn("the index is rate-limiting new projects ({}); the rest wait for the next run",
+                     result.message);
+        apply_outcome(
+            name, Outcome{.state = NameState::pending, .error = *why_not_upload(run), .checked = true}, run);
         return;
     default:
         apply_outcome(name,
-               Outcome{.state = NameState::failed,
-                       .error = fmt::format("upload refused: {} {}", result.status, result.message)},
-               run);
+                      Outcome{.state = NameState::failed,
+                              .error = fmt::format("upload refused: {} {}", result.status, result.message)},
+                      run);
         return;
     }
 }
@@ -288,12 +301,13 @@ void Settler::look_up_again(const ledger::NameRecord& record, RunState& run) {
     if (result && result->has_value()) {
         known().add(record.name);
         apply_outcome(record.name,
-               classify_held(**result, record.internal_version, m_services.config.pypi, m_services.config.placeholder),
-               run);
+                      classify_held(**result, record.internal_version, m_services.config.pypi,
+                                    m_services.config.placeholder),
+                      run);
         return;
     }
-    const std::string why = result ? "the index refused the upload but shows no such project"
-                                   : result.error().message;
+    const std::string why =
+        result ? "the index refused the upload but shows no such project" : result.error().message;
     apply_outcome(record.name, Outcome{.state = NameState::failed, .error = why}, run);
 }
 

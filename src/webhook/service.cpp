@@ -8,14 +8,13 @@
 #include "namekeeper/webhook/metrics.hpp"
 #include "namekeeper/webhook/payload.hpp"
 
-#include <fmt/format.h>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
-
 #include <atomic>
 #include <condition_variable>
+#include <fmt/format.h>
+#include <httplib.h>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 #include <thread>
 #include <unistd.h>
 #include <unordered_map>
@@ -81,12 +80,13 @@ public:
             return std::unexpected(fmt::format("webhook.listen {} is not HOST:PORT", listen));
         }
         configure_server();
-        const int port = address->second == 0 ? m_server.bind_to_any_port(address->first)
-                                              : (m_server.bind_to_port(address->first, address->second)
-                                                     ? address->second
-                                                     : -1);
+        const int port =
+            address->second == 0
+                ? m_server.bind_to_any_port(address->first)
+                : (m_server.bind_to_port(address->first, address->second) ? address->second : -1);
         if (port < 0) {
-            return std::unexpected(fmt::format("cannot listen on {} (address in use or not available)", listen));
+            return std::unexpected(
+                fmt::format("cannot listen on {} (address in use or not available)", listen));
         }
         spdlog::info("listening on {}:{} for Artifactory webhooks", address->first, port);
         return port;
@@ -117,12 +117,14 @@ private:
         m_server.Post("/webhooks/artifactory",
                       [this](const httplib::Request& req, httplib::Response& res) { on_event(req, res); });
         m_server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { on_health(res); });
-        m_server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) { on_metrics(res); });
+        m_server.Get("/metrics",
+                     [this](const httplib::Request&, httplib::Response& res) { on_metrics(res); });
         m_server.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
             if (res.status == 413) {
                 count("rejected", "too-large");
-                answer(res, 413, {{"error", fmt::format("body larger than webhook.max_body_bytes ({} bytes)",
-                                                        m_deps.config.webhook.max_body_bytes)}});
+                answer(res, 413,
+                       {{"error", fmt::format("body larger than webhook.max_body_bytes ({} bytes)",
+                                              m_deps.config.webhook.max_body_bytes)}});
             } else if (res.status == 404) {
                 answer(res, 404, {{"error", "no such endpoint; Artifactory posts to /webhooks/artifactory"}});
             }
@@ -161,9 +163,10 @@ private:
         const auto derived = pypi::derive_artifact_name(event->path);
         if (!derived || !derived->has_value()) {
             count("ignored", "not-a-package");
-            answer(res, 202, {{"accepted", false},
-                              {"reason", !derived ? "no package name in the path: " + derived.error().reason
-                                                  : std::string("not a Python distribution")}});
+            answer(res, 202,
+                   {{"accepted", false},
+                    {"reason", !derived ? "no package name in the path: " + derived.error().reason
+                                        : std::string("not a Python distribution")}});
             return;
         }
         const std::string name = (*derived)->name;
@@ -198,7 +201,8 @@ private:
     void remember(const std::string& name) {
         std::lock_guard lock(m_recent_mutex);
         if (m_recent.size() > 100'000) {
-            std::erase_if(m_recent, [now = Clock::now()](const auto& e) { return now - e.second >= k_recent_window; });
+            std::erase_if(m_recent,
+                          [now = Clock::now()](const auto& e) { return now - e.second >= k_recent_window; });
         }
         m_recent[name] = Clock::now();
     }
@@ -226,7 +230,8 @@ private:
             }
             if (const auto counts = m_front->counts()) {
                 for (const auto state : ledger::k_all_states) {
-                    m_metrics.set(k_metric_names, {ledger::to_string(state)}, static_cast<double>((*counts)[state]));
+                    m_metrics.set(k_metric_names, {ledger::to_string(state)},
+                                  static_cast<double>((*counts)[state]));
                 }
             }
         }
@@ -236,13 +241,14 @@ private:
     // The worker: settles queued names one at a time until stopped.
     void work() {
         auto& ledger = *m_back;
-        reconcile::Services services{m_deps.config,
-                                     ledger,
-                                     m_deps.index,
-                                     m_deps.uploader,
-                                     "serve:" + std::to_string(::getpid()),
-                                     [] { return Clock::now(); },
-                                     [this](std::string_view outcome) { m_metrics.increment(k_metric_uploads, {outcome}); }};
+        reconcile::Services services{
+            m_deps.config,
+            ledger,
+            m_deps.index,
+            m_deps.uploader,
+            "serve:" + std::to_string(::getpid()),
+            [] { return Clock::now(); },
+            [this](std::string_view outcome) { m_metrics.increment(k_metric_uploads, {outcome}); }};
         reconcile::Settler settler(services, reconcile::DryRun::no);
         reconcile::RunState run;
         std::optional<Clock::time_point> rate_limited_at;
@@ -296,8 +302,9 @@ private:
         if (*record && !settled) {
             const auto started = std::chrono::steady_clock::now();
             settler.settle(std::span(&**record, 1), run);
-            m_metrics.observe(k_metric_lookup_duration,
-                              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+            m_metrics.observe(
+                k_metric_lookup_duration,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         }
         if (auto r = ledger.dequeue(item.name); !r) {
             spdlog::error("{}: {}", item.name, r.error().message);
@@ -321,8 +328,14 @@ private:
 
 Service::Service(ServiceDeps deps) : m_impl(std::make_unique<Impl>(std::move(deps))) {}
 Service::~Service() = default;
-std::expected<int, std::string> Service::start(const std::string& listen) { return m_impl->start(listen); }
-void Service::run() { m_impl->run(); }
-void Service::stop() { m_impl->stop(); }
+std::expected<int, std::string> Service::start(const std::string& listen) {
+    return m_impl->start(listen);
+}
+void Service::run() {
+    m_impl->run();
+}
+void Service::stop() {
+    m_impl->stop();
+}
 
 } // namespace namekeeper::webhook

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
-
 #include <set>
 
 using namekeeper::standins::AqlFault;
@@ -16,11 +15,13 @@ using nlohmann::json;
 namespace {
 
 std::string page_query(const std::string& criteria, std::size_t offset, std::size_t limit) {
-    return fmt::format(R"(items.find({}).include("repo","path","name","created").sort({{"$asc":["repo","path","name"]}}).offset({}).limit({}))",
-                       criteria, offset, limit);
+    return fmt::format(
+        R"(items.find({}).include("repo","path","name","created").sort({{"$asc":["repo","path","name"]}}).offset({}).limit({}))",
+        criteria, offset, limit);
 }
 
-httplib::Result post_aql(ArtifactoryStandin& standin, const std::string& body, const std::string& token = "t0ken") {
+httplib::Result post_aql(ArtifactoryStandin& standin, const std::string& body,
+                         const std::string& token = "t0ken") {
     httplib::Client client("127.0.0.1", standin.port());
     client.set_bearer_token_auth(token.c_str());
     client.set_read_timeout(std::chrono::seconds(10));
@@ -53,7 +54,8 @@ TEST_CASE("Artifactory stand-in pages AQL results in (repo, path, name) order", 
     fill(standin);
     REQUIRE(standin.artifact_count() == 3002);
 
-    const std::string criteria = R"({"$or":[{"repo":"repo-a"},{"repo":"repo-b"}],"type":"file","path":{"$nmatch":".pypi*"}})";
+    const std::string criteria =
+        R"({"$or":[{"repo":"repo-a"},{"repo":"repo-b"}],"type":"file","path":{"$nmatch":".pypi*"}})";
     std::vector<std::string> seen;
     for (std::size_t offset = 0;; offset += 700) {
         const auto result = post_aql(standin, page_query(criteria, offset, 700));
@@ -70,8 +72,8 @@ TEST_CASE("Artifactory stand-in pages AQL results in (repo, path, name) order", 
         for (const auto& row : results) {
             CHECK(row["type"] == "file");
             CHECK(row.contains("created"));
-            seen.push_back(fmt::format("{}/{}/{}", row["repo"].get<std::string>(), row["path"].get<std::string>(),
-                                       row["name"].get<std::string>()));
+            seen.push_back(fmt::format("{}/{}/{}", row["repo"].get<std::string>(),
+                                       row["path"].get<std::string>(), row["name"].get<std::string>()));
         }
     }
     REQUIRE(seen.size() == 3000);
@@ -97,7 +99,8 @@ TEST_CASE("Artifactory stand-in filters by repo, path, name and created", "[stan
     CHECK(count(R"({"repo":{"$eq":"repo-a"},"path":{"$match":".pypi*"}})") == 2);
     CHECK(count(R"({"$and":[{"repo":"repo-b"},{"name":{"$match":"pkg_001?-1.1.0.tar.gz"}}]})") == 5);
     CHECK(count(R"({"created":{"$gt":"2026-11-28T00:00:00.000Z"}})") == 2 + 3 * 35);
-    CHECK(count(R"({"created":{"$gte":"2026-11-28T10:00:00.000Z","$lt":"2026-12-01T00:00:00.000Z"}})") == 105);
+    CHECK(count(R"({"created":{"$gte":"2026-11-28T10:00:00.000Z","$lt":"2026-12-01T00:00:00.000Z"}})") ==
+          105);
     CHECK(count(R"({"repo":{"$ne":"repo-a"},"type":"file"})") == 1500);
     CHECK(count(R"({"type":"folder"})") == 0);
 }
@@ -115,7 +118,8 @@ TEST_CASE("Artifactory stand-in refuses malformed and oversized queries", "[stan
     REQUIRE(result);
     CHECK(result->status == 400);
 
-    const std::string long_query = page_query(fmt::format(R"({{"name":"{}"}})", std::string(6000, 'x')), 0, 10);
+    const std::string long_query =
+        page_query(fmt::format(R"({{"name":"{}"}})", std::string(6000, 'x')), 0, 10);
     result = post_aql(standin, long_query);
     REQUIRE(result);
     CHECK(result->status == 400);

@@ -97,7 +97,8 @@ TEST_CASE("PyPI stand-in serves the JSON API with ownership", "[standins]") {
 
 TEST_CASE("PyPI stand-in picks the highest PEP 440 version", "[standins]") {
     PypiStandin standin;
-    standin.add_project("ordering", {"someone"}, std::nullopt, {"1.10.0", "1.9.0", "2.0.0rc1", "1.10.0.post1"});
+    standin.add_project("ordering", {"someone"}, std::nullopt,
+                        {"1.10.0", "1.9.0", "2.0.0rc1", "1.10.0.post1"});
     const json body = json::parse(get(standin, "/pypi/ordering/json")->body);
     CHECK(body["info"]["version"] == "1.10.0.post1"); // final releases win over pre-releases
     standin.add_release("ordering", "2.0.0");

@@ -19,8 +19,8 @@ struct Answer {
     std::string message;
 };
 
-Answer upload(PypiStandin& pypi, const FormFields& fields, const std::string& filename, const std::string& data,
-              const std::string& token = k_token) {
+Answer upload(PypiStandin& pypi, const FormFields& fields, const std::string& filename,
+              const std::string& data, const std::string& token = k_token) {
     const auto result = post_upload(pypi, token, fields, filename, data);
     REQUIRE(result);
     return {result->status, error_message(result->body)};
@@ -93,7 +93,9 @@ TEST_CASE("PyPI stand-in refuses wheels that break the ZIP rules", "[standins]")
     pypi.add_token(k_token, "acme-security");
     const std::string filename = "acme_zip-1.0-py3-none-any.whl";
     const auto entries = wheel_entries("acme_zip", "acme-zip", "1.0");
-    const auto refused = [&](const std::string& data) { return upload_wheel(pypi, "acme-zip", "1.0", data, filename); };
+    const auto refused = [&](const std::string& data) {
+        return upload_wheel(pypi, "acme-zip", "1.0", data, filename);
+    };
     const std::string prefix = "Invalid distribution file. ZIP archive not accepted: ";
 
     Answer answer = refused(write_zip(entries, ZipOptions{true, 0, {}, {}}));
@@ -102,7 +104,8 @@ TEST_CASE("PyPI stand-in refuses wheels that break the ZIP rules", "[standins]")
 
     auto commented = entries;
     commented[1].comment = "hello";
-    CHECK(refused(write_zip(commented)).message == prefix + "Entry 'acme_zip-1.0.dist-info/WHEEL' has a comment.");
+    CHECK(refused(write_zip(commented)).message ==
+          prefix + "Entry 'acme_zip-1.0.dist-info/WHEEL' has a comment.");
     CHECK(refused(write_zip(entries, ZipOptions{false, 0, "archive comment", {}})).message ==
           prefix + "Archive has a comment.");
     CHECK(refused(write_zip(entries, ZipOptions{false, 0, {}, "trailing"})).message ==
@@ -133,8 +136,9 @@ TEST_CASE("PyPI stand-in checks digests and filenames", "[standins]") {
     CHECK(answer.message == "The digest supplied does not match a digest calculated from the uploaded file.");
 
     answer = upload_wheel(pypi, "acme-thing", "1.0.0", wheel, "Acme_Thing-1.0.0-py3-none-any.whl");
-    CHECK(answer.message == "Filename 'Acme_Thing-1.0.0-py3-none-any.whl' should contain the normalized project "
-                            "name 'acme_thing', not 'Acme_Thing'.");
+    CHECK(answer.message ==
+          "Filename 'Acme_Thing-1.0.0-py3-none-any.whl' should contain the normalized project "
+          "name 'acme_thing', not 'Acme_Thing'.");
     answer = upload_wheel(pypi, "acme-thing", "1.0.0", wheel, "acme-thing-1.0.0-py3-none-any.whl");
     CHECK(answer.message == "Start filename for 'acme-thing' with 'acme_thing'.");
     answer = upload_wheel(pypi, "acme-thing", "1.0.0", wheel, "acme_thing-1.0.1-py3-none-any.whl");
@@ -147,15 +151,18 @@ TEST_CASE("PyPI stand-in checks digests and filenames", "[standins]") {
         const std::string sdist = tar_gz({"acme_thing-1.0.0/PKG-INFO", "acme_thing-1.0.0/pyproject.toml"});
         const auto sdist_fields = upload_fields("acme-thing", "1.0.0", sdist, "sdist");
         answer = upload(pypi, sdist_fields, "acme-thing-1.0.0.tar.gz", sdist);
-        CHECK(answer.message == "Filename 'acme-thing-1.0.0.tar.gz' is invalid, should be 'acme_thing-1.0.0.tar.gz'.");
+        CHECK(answer.message ==
+              "Filename 'acme-thing-1.0.0.tar.gz' is invalid, should be 'acme_thing-1.0.0.tar.gz'.");
         const std::string two_tops = tar_gz({"acme_thing-1.0.0/PKG-INFO", "other/file"});
-        answer = upload(pypi, upload_fields("acme-thing", "1.0.0", two_tops, "sdist"), "acme_thing-1.0.0.tar.gz",
-                        two_tops);
-        CHECK(answer.message == "Invalid distribution file. Incorrect number of top-level directories in sdist.");
+        answer = upload(pypi, upload_fields("acme-thing", "1.0.0", two_tops, "sdist"),
+                        "acme_thing-1.0.0.tar.gz", two_tops);
+        CHECK(answer.message ==
+              "Invalid distribution file. Incorrect number of top-level directories in sdist.");
         const std::string no_pkg_info = tar_gz({"acme_thing-1.0.0/setup.py"});
-        answer = upload(pypi, upload_fields("acme-thing", "1.0.0", no_pkg_info, "sdist"), "acme_thing-1.0.0.tar.gz",
-                        no_pkg_info);
-        CHECK(answer.message == "Invalid distribution file. PKG-INFO not found at acme_thing-1.0.0/PKG-INFO.");
+        answer = upload(pypi, upload_fields("acme-thing", "1.0.0", no_pkg_info, "sdist"),
+                        "acme_thing-1.0.0.tar.gz", no_pkg_info);
+        CHECK(answer.message ==
+              "Invalid distribution file. PKG-INFO not found at acme_thing-1.0.0/PKG-INFO.");
         answer = upload(pypi, sdist_fields, "acme_thing-1.0.0.tar.gz", sdist);
         CHECK(answer.status == 200);
         CHECK(pypi.project("acme-thing")->filenames == std::vector<std::string>{"acme_thing-1.0.0.tar.gz"});
@@ -183,12 +190,14 @@ TEST_CASE("PyPI stand-in applies the name rules for new projects", "[standins]")
                             "https://pypi.org/help/#project-name for more information.");
     answer = try_name("Requirements.txt");
     CHECK(answer.status == 400);
-    CHECK(answer.message == "The name 'Requirements.txt' isn't allowed. See https://pypi.org/help/#project-name "
-                            "for more information.");
+    CHECK(answer.message ==
+          "The name 'Requirements.txt' isn't allowed. See https://pypi.org/help/#project-name "
+          "for more information.");
     answer = try_name("-bad-");
     CHECK(answer.status == 400);
-    CHECK(answer.message == "'-bad-' is invalid for 'name'. See "
-                            "https://packaging.python.org/specifications/core-metadata for more information.");
+    CHECK(answer.message ==
+          "'-bad-' is invalid for 'name'. See "
+          "https://packaging.python.org/specifications/core-metadata for more information.");
     answer = try_name("pyyaml");
     CHECK(answer.status == 403);
     CHECK(answer.message == "The user 'acme-security' isn't allowed to upload to project 'PyYAML'. See "
@@ -215,8 +224,9 @@ TEST_CASE("PyPI stand-in refuses bad credentials and bad forms", "[standins]") {
     set_field(fields, "metadata_version", "2.0");
     answer = upload(pypi, fields, filename, wheel);
     CHECK(answer.status == 400);
-    CHECK(answer.message == "'2.0' is an invalid value for Metadata-Version. Error: Use a known metadata version. "
-                            "See https://packaging.python.org/specifications/core-metadata for more information.");
+    CHECK(answer.message ==
+          "'2.0' is an invalid value for Metadata-Version. Error: Use a known metadata version. "
+          "See https://packaging.python.org/specifications/core-metadata for more information.");
     for (const char* accepted : {"1.0", "1.2", "2.1", "2.5"}) {
         set_field(fields, "metadata_version", accepted);
         CHECK(upload(pypi, fields, filename, wheel).status == 200);

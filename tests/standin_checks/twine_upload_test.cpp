@@ -7,7 +7,6 @@
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -57,10 +56,12 @@ std::string read_file(const std::filesystem::path& path) {
     return content.str();
 }
 
-ProcessResult twine_upload(const PypiStandin& pypi, const std::filesystem::path& wheel, const std::string& token) {
-    return run_process({k_python, "-m", "twine", "upload", "--repository-url", pypi.upload_url(), "--non-interactive",
-                        "--disable-progress-bar", "--verbose", wheel.string()},
-                       {}, {"TWINE_USERNAME=__token__", "TWINE_PASSWORD=" + token, "COLUMNS=1000", "NO_COLOR=1"});
+ProcessResult twine_upload(const PypiStandin& pypi, const std::filesystem::path& wheel,
+                           const std::string& token) {
+    return run_process({k_python, "-m", "twine", "upload", "--repository-url", pypi.upload_url(),
+                        "--non-interactive", "--disable-progress-bar", "--verbose", wheel.string()},
+                       {},
+                       {"TWINE_USERNAME=__token__", "TWINE_PASSWORD=" + token, "COLUMNS=1000", "NO_COLOR=1"});
 }
 
 } // namespace

@@ -38,8 +38,8 @@ void set_field(FormFields& fields, const std::string& key, const std::string& va
     fields.emplace_back(key, value);
 }
 
-httplib::Result post_upload(const standins::PypiStandin& pypi, const std::string& token, const FormFields& fields,
-                            const std::string& filename, const std::string& data) {
+httplib::Result post_upload(const standins::PypiStandin& pypi, const std::string& token,
+                            const FormFields& fields, const std::string& filename, const std::string& data) {
     httplib::Client client("127.0.0.1", pypi.port());
     client.set_read_timeout(std::chrono::seconds(10));
     if (!token.empty()) {

@@ -5,7 +5,6 @@
 #include "standins/pypi_standin.hpp"
 
 #include <httplib.h>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,8 +14,8 @@ namespace namekeeper::test {
 using FormFields = std::vector<std::pair<std::string, std::string>>;
 
 // The fields twine sends for a file, with all three digests of `data`.
-[[nodiscard]] FormFields upload_fields(const std::string& name, const std::string& version, const std::string& data,
-                                       const std::string& filetype = "bdist_wheel");
+[[nodiscard]] FormFields upload_fields(const std::string& name, const std::string& version,
+                                       const std::string& data, const std::string& filetype = "bdist_wheel");
 
 // Replaces (or adds) one field.
 void set_field(FormFields& fields, const std::string& key, const std::string& value);

@@ -43,8 +43,8 @@ std::string write_zip(const std::vector<ZipEntry>& entries, const ZipOptions& op
         put16(out, 20);
         put16(out, flags);
         put16(out, options.method);
-        put16(out, 0);      // time
-        put16(out, 0x21U);  // date: 1980-01-01
+        put16(out, 0);     // time
+        put16(out, 0x21U); // date: 1980-01-01
         put32(out, local_crc);
         put32(out, local_size);
         put32(out, local_size);
@@ -99,10 +99,12 @@ std::vector<ZipEntry> wheel_entries(const std::string& component, const std::str
     std::vector<ZipEntry> entries;
     if (with_metadata) {
         entries.push_back({dist_info + "METADATA",
-                           "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n", {}});
+                           "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n",
+                           {}});
     }
     entries.push_back({dist_info + "WHEEL",
-                       "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n", {}});
+                       "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+                       {}});
     entries.push_back({dist_info + "RECORD", dist_info + "RECORD,,\n", {}});
     return entries;
 }

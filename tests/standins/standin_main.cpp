@@ -42,12 +42,15 @@ int main(int argc, char** argv) {
     std::string sample = "company";
     int latency_ms = 0;
     std::string ready_file;
+    std::size_t new_project_limit = 20;
     app.add_option("--artifactory-port", artifactory_port, "port for Artifactory (0: any)");
     app.add_option("--pypi-port", pypi_port, "port for PyPI (0: any)");
     app.add_option("--sample", sample, "sample data")->check(CLI::IsMember({"company", "scale", "none"}));
     app.add_option("--latency-ms", latency_ms, "latency added to every read request")
         ->check(CLI::NonNegativeNumber);
     app.add_option("--ready-file", ready_file, "file to write the URLs to once listening");
+    app.add_option("--new-project-limit", new_project_limit,
+                   "new projects per user and hour (warehouse: 20)");
     CLI11_PARSE(app, argc, argv);
 
     // Blocked before any thread starts, so that every thread inherits the mask and sigwait sees them.
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
         }
         artifactory.set_latency(std::chrono::milliseconds(latency_ms));
         pypi.set_latency(std::chrono::milliseconds(latency_ms));
+        pypi.set_new_projects_per_hour(new_project_limit);
 
         const std::string urls = fmt::format("ARTIFACTORY_URL={}\nPYPI_URL={}\nPYPI_UPLOAD_URL={}\n",
                                              artifactory.base_url(), pypi.base_url(), pypi.upload_url());

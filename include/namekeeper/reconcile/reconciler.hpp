@@ -10,9 +10,9 @@
 #include "namekeeper/reconcile/settler.hpp"
 
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
-#include <string>
 #include <vector>
 
 namespace namekeeper::reconcile {
@@ -50,7 +50,8 @@ public:
     [[nodiscard]] RunReport run(const ReconcileOptions& options);
 
 private:
-    [[nodiscard]] ListingMode choose_mode(const ReconcileOptions& options, const std::vector<std::string>& repos);
+    [[nodiscard]] ListingMode choose_mode(const ReconcileOptions& options,
+                                          const std::vector<std::string>& repos);
     [[nodiscard]] std::vector<std::string> repositories(const ReconcileOptions& options, RunReport& report);
     void list_repository(const std::string& repo, ListingMode mode, RunReport& report);
     void settle_due(Settler& settler, RunReport& report);

@@ -36,14 +36,14 @@ struct PlannedAction {
 // The run-wide state that outlives one batch: uploads stop for the whole run after an auth failure
 // or a rate limit.
 struct RunState {
-    std::optional<int> max_new;          // --max-new: uploads of new projects left in this run
-    int uploads = 0;                     // new projects created in this run
-    int failed = 0;                      // names that ended failed in this run
-    bool auth_failed = false;            // the upload credential was refused
-    bool rate_limited = false;           // the index answered 429 to an upload
-    bool budget_exhausted = false;       // the hourly budget ran out during this run
-    std::vector<PlannedAction> planned;  // dry run only
-    std::vector<std::string> failures;   // one line per failed name or request, for the summary
+    std::optional<int> max_new;         // --max-new: uploads of new projects left in this run
+    int uploads = 0;                    // new projects created in this run
+    int failed = 0;                     // names that ended failed in this run
+    bool auth_failed = false;           // the upload credential was refused
+    bool rate_limited = false;          // the index answered 429 to an upload
+    bool budget_exhausted = false;      // the hourly budget ran out during this run
+    std::vector<PlannedAction> planned; // dry run only
+    std::vector<std::string> failures;  // one line per failed name or request, for the summary
 };
 
 struct Services {
@@ -51,8 +51,8 @@ struct Services {
     ledger::Ledger& ledger;
     index::PublicIndex& index;
     index::Uploader& uploader;
-    std::string claim_owner;                       // unique per process, e.g. "reconcile:<pid>"
-    std::function<ledger::TimePoint()> now;        // the clock (tests may pin it)
+    std::string claim_owner;                // unique per process, e.g. "reconcile:<pid>"
+    std::function<ledger::TimePoint()> now; // the clock (tests may pin it)
     std::function<void(std::string_view outcome)> on_upload = {}; // for metrics: each upload's outcome
 };
 
