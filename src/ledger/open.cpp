@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 #include <system_error>
+#include <thread>
 #include <unistd.h>
 
 namespace namekeeper::ledger {
@@ -156,7 +157,15 @@ Result<Ledger> Ledger::open(const std::filesystem::path& path, std::string actor
     auto opened = impl->read([&] {
         check_identity(impl->db, where, options.access);
         if (options.access == Access::read_write) {
-            const std::string mode = impl->db.execAndGet("PRAGMA journal_mode = WAL").getString();
+            // The switch needs the file to itself for a moment; when another connection is busy
+            // with it (two processes opening a new ledger at once), SQLite answers with the old
+            // mode instead of an error. Try again within the busy timeout.
+            const auto deadline = std::chrono::steady_clock::now() + options.busy_timeout;
+            std::string mode = impl->db.execAndGet("PRAGMA journal_mode = WAL").getString();
+            while (mode != "wal" && !memory && std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                mode = impl->db.execAndGet("PRAGMA journal_mode = WAL").getString();
+            }
             if (mode != "wal" && !memory) {
                 throw LedgerFailure(
                     LedgerErrorKind::failed,

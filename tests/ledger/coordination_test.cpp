@@ -88,6 +88,7 @@ TEST_CASE("concurrent threads never overspend the budget", "[ledger][budget]") {
         threads.emplace_back([&] {
             auto l = Ledger::open(path, "thread");
             if (!l) {
+                std::fprintf(stderr, "open: %s\n", l.error().message.c_str());
                 ++errors;
                 return;
             }
@@ -209,12 +210,14 @@ TEST_CASE("threads racing for a claim: exactly one wins", "[ledger][claims]") {
         threads.emplace_back([&, i] {
             auto l = Ledger::open(path, "thread");
             if (!l) {
+                std::fprintf(stderr, "open: %s\n", l.error().message.c_str());
                 ++errors;
                 return;
             }
             auto won =
                 l->try_claim("acme-utils", "owner-" + std::to_string(i), at("2026-12-04T10:00:00Z"), 5min);
             if (!won) {
+                std::fprintf(stderr, "claim: %s\n", won.error().message.c_str());
                 ++errors;
             } else if (*won) {
                 ++winners;
