@@ -27,11 +27,15 @@ void authorize(http::Request& request, const config::ArtifactoryConfig& config) 
     }
 }
 
+// " (after N attempts)" when the request was retried; the transport errors say it themselves.
+std::string attempts_note(int attempts) {
+    return attempts > 1 ? fmt::format(" (after {} attempts)", attempts) : std::string();
+}
+
 // Turns a non-2xx answer or a transport failure into an Error that tells an operator what to do.
 Error describe_failure(const http::Result& result, const std::string& what) {
     if (!result) {
-        return {ErrorKind::transport, fmt::format("{}: {} (after {} attempts)", what, result.error().message,
-                                                  result.error().attempts)};
+        return {ErrorKind::transport, fmt::format("{}: {}", what, result.error().message)};
     }
     const auto status = result->status;
     if (status == 401 || status == 403) {

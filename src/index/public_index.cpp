@@ -29,12 +29,10 @@ http::Request json_request(const config::PypiConfig& config, const std::string& 
 
 LookupError failure(const http::Result& result, const std::string& what) {
     if (!result) {
-        return {
-            fmt::format("{}: {} (after {} attempts)", what, result.error().message, result.error().attempts),
-            false};
+        return {fmt::format("{}: {}", what, result.error().message), false};
     }
-    return {fmt::format("{}: HTTP {} {} (after {} attempts)", what, result->status, result->reason,
-                        result->attempts),
+    return {fmt::format("{}: HTTP {} {}{}", what, result->status, result->reason,
+                        result->attempts > 1 ? fmt::format(" (after {} attempts)", result->attempts) : ""),
             result->status == 429};
 }
 
