@@ -43,8 +43,8 @@ Error describe_failure(const http::Result& result, const std::string& what) {
                                              "artifactory.token or username/password",
                                              what, status)};
     }
-    return {ErrorKind::http_status, fmt::format("{}: HTTP {} {} (after {} attempts)", what, status,
-                                                result->reason, result->attempts)};
+    return {ErrorKind::http_status,
+            fmt::format("{}: HTTP {} {}{}", what, status, result->reason, attempts_note(result->attempts))};
 }
 
 std::optional<std::string> string_field(const json& object, const char* key) {
