@@ -7,6 +7,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace namekeeper::reconcile {
 namespace {
@@ -16,7 +17,8 @@ bool contains(std::span<const std::string> list, std::string_view value) {
 }
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return std::ranges::equal(a, b, [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+    return std::ranges::equal(a, b,
+                              [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
 }
 
 bool held_by_us(const index::Project& project, const config::PypiConfig& pypi) {
