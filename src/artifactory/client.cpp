@@ -30,8 +30,8 @@ void authorize(http::Request& request, const config::ArtifactoryConfig& config) 
 // Turns a non-2xx answer or a transport failure into an Error that tells an operator what to do.
 Error describe_failure(const http::Result& result, const std::string& what) {
     if (!result) {
-        return {ErrorKind::transport, fmt::format("{}: {} (after {} attempts)", what, result.error().message,
-                                                  result.error().attempts)};
+        // The transport message already says how many attempts were made ("; gave up after N attempts").
+        return {ErrorKind::transport, fmt::format("{}: {}", what, result.error().message)};
     }
     const auto status = result->status;
     if (status == 401 || status == 403) {

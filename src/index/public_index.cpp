@@ -29,8 +29,8 @@ http::Request json_request(const config::PypiConfig& config, const std::string& 
 
 LookupError failure(const http::Result& result, const std::string& what) {
     if (!result) {
-        return {fmt::format("{}: {} (after {} attempts)", what, result.error().message, result.error().attempts),
-                false};
+        // The transport message already says how many attempts were made ("; gave up after N attempts").
+        return {fmt::format("{}: {}", what, result.error().message), false};
     }
     return {fmt::format("{}: HTTP {} {} (after {} attempts)", what, result->status, result->reason,
                         result->attempts),

@@ -168,8 +168,8 @@ UploadResult Uploader::upload(const UploadFile& file) {
 
     const auto result = m_http.send(request);
     if (!result) {
-        return {UploadOutcome::unavailable, 0,
-                fmt::format("{} (after {} attempts)", result.error().message, result.error().attempts)};
+        // The transport message already says how many attempts were made ("; gave up after N attempts").
+        return {UploadOutcome::unavailable, 0, result.error().message};
     }
     std::string message = describe(*result);
     return {classify_upload_answer(result->status, message), result->status, std::move(message)};
