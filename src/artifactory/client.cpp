@@ -2,12 +2,11 @@
 
 #include "namekeeper/http/client.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
-
-#include <algorithm>
-#include <cctype>
 
 namespace namekeeper::artifactory {
 namespace {
@@ -15,7 +14,8 @@ namespace {
 using nlohmann::json;
 
 std::string lowercase(std::string text) {
-    std::ranges::transform(text, text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::ranges::transform(text, text.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return text;
 }
 
@@ -39,8 +39,8 @@ Error describe_failure(const http::Result& result, const std::string& what) {
                                              "artifactory.token or username/password",
                                              what, status)};
     }
-    return {ErrorKind::http_status, fmt::format("{}: HTTP {} {} (after {} attempts)", what, status, result->reason,
-                                                result->attempts)};
+    return {ErrorKind::http_status, fmt::format("{}: HTTP {} {} (after {} attempts)", what, status,
+                                                result->reason, result->attempts)};
 }
 
 std::optional<std::string> string_field(const json& object, const char* key) {
@@ -60,7 +60,8 @@ std::string Artifact::repo_path() const {
     return path + "/" + name;
 }
 
-Client::Client(http::Client& http, const config::ArtifactoryConfig& config) : m_http(http), m_config(config) {}
+Client::Client(http::Client& http, const config::ArtifactoryConfig& config)
+    : m_http(http), m_config(config) {}
 
 std::expected<std::vector<std::string>, Error> Client::discover_repositories() {
     std::vector<std::string> keys;
@@ -106,8 +107,9 @@ std::string Client::aql(const ListingQuery& query, std::size_t offset, std::size
     if (query.created_after) {
         criteria["created"] = {{"$gt", *query.created_after}};
     }
-    return fmt::format(R"(items.find({}).include("repo","path","name","created").sort({{"$asc":["repo","path","name"]}}).offset({}).limit({}))",
-                       criteria.dump(), offset, limit);
+    return fmt::format(
+        R"(items.find({}).include("repo","path","name","created").sort({{"$asc":["repo","path","name"]}}).offset({}).limit({}))",
+        criteria.dump(), offset, limit);
 }
 
 std::expected<ListingSummary, Error> Client::list(const ListingQuery& query, const PageHandler& on_page) {
@@ -128,9 +130,11 @@ std::expected<ListingSummary, Error> Client::list(const ListingQuery& query, con
             return std::unexpected(describe_failure(result, what));
         }
         const json body = json::parse(result->body, nullptr, false);
-        if (body.is_discarded() || !body.is_object() || !body.contains("results") || !body["results"].is_array()) {
-            return std::unexpected(Error{ErrorKind::bad_response,
-                                         what + ": the answer is not a complete AQL result (truncated or not JSON)"});
+        if (body.is_discarded() || !body.is_object() || !body.contains("results") ||
+            !body["results"].is_array()) {
+            return std::unexpected(
+                Error{ErrorKind::bad_response,
+                      what + ": the answer is not a complete AQL result (truncated or not JSON)"});
         }
         const auto& results = body["results"];
         if (results.empty()) {
@@ -143,7 +147,8 @@ std::expected<ListingSummary, Error> Client::list(const ListingQuery& query, con
             auto path = item.is_object() ? string_field(item, "path") : std::nullopt;
             auto name = item.is_object() ? string_field(item, "name") : std::nullopt;
             if (!repo || !path || !name) {
-                return std::unexpected(Error{ErrorKind::bad_response, what + ": an item lacks repo, path or name"});
+                return std::unexpected(
+                    Error{ErrorKind::bad_response, what + ": an item lacks repo, path or name"});
             }
             auto created = string_field(item, "created").value_or("");
             summary.max_created = std::max(summary.max_created, created);

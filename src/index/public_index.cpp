@@ -111,7 +111,8 @@ std::expected<bool, LookupError> read_simple(const http::Result& result, const s
 
 } // namespace
 
-PublicIndex::PublicIndex(http::Client& http, const config::PypiConfig& config) : m_http(http), m_config(config) {}
+PublicIndex::PublicIndex(http::Client& http, const config::PypiConfig& config)
+    : m_http(http), m_config(config) {}
 
 LookupResult PublicIndex::look_up(const std::string& normalized_name) {
     return look_up_all(std::span<const std::string>(&normalized_name, 1)).front();

@@ -2,9 +2,8 @@
 
 #include "namekeeper/http/client.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <fmt/format.h>
 #include <iterator>
 #include <regex>
 #include <string_view>
@@ -13,14 +12,17 @@
 namespace namekeeper::index {
 namespace {
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+bool contains(const std::string& text, std::string_view needle) {
+    return text.find(needle) != std::string::npos;
+}
 
 // HTML entities pyramid writes in its error pages, turned back into text.
 std::string unescape_html(std::string text) {
     static constexpr std::pair<std::string_view, std::string_view> k_entities[] = {
         {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&#x27;", "'"}, {"&amp;", "&"}};
     for (const auto& [entity, plain] : k_entities) {
-        for (auto at = text.find(entity); at != std::string::npos; at = text.find(entity, at + plain.size())) {
+        for (auto at = text.find(entity); at != std::string::npos;
+             at = text.find(entity, at + plain.size())) {
             text.replace(at, entity.size(), plain);
         }
     }
@@ -127,7 +129,7 @@ UploadOutcome classify_upload_answer(long status, const std::string& message) {
     }
     if (status == 403) {
         return contains(message, "isn't allowed to upload to project") ? UploadOutcome::not_allowed
-                                                                      : UploadOutcome::auth_failed;
+                                                                       : UploadOutcome::auth_failed;
     }
     if (status == 400) {
         if (contains(message, "too similar")) {

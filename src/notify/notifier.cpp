@@ -52,7 +52,9 @@ std::optional<std::string> post(http::Client& http, const config::Secret& url, c
 
 Notifier::Notifier(http::Client& http, const config::NotifyConfig& config) : m_http(http), m_config(config) {}
 
-bool Notifier::has_receivers() const { return !m_config.slack_webhook_url.empty() || !m_config.webhook_url.empty(); }
+bool Notifier::has_receivers() const {
+    return !m_config.slack_webhook_url.empty() || !m_config.webhook_url.empty();
+}
 
 std::string Notifier::slack_text(std::string_view payload_json) {
     const json payload = json::parse(payload_json, nullptr, false);
@@ -63,21 +65,23 @@ std::string Notifier::slack_text(std::string_view payload_json) {
     const std::string name = text_of(payload, "name");
     if (event == "name.taken") {
         const std::string risk = text_of(payload, "risk");
-        return fmt::format("{} namekeeper: internal package `{}` is TAKEN on the public index by {} (risk {}: public "
-                           "version {}, internal {}). pip with --extra-index-url may install the public one.",
-                           risk == "critical" ? ":rotating_light:" : ":warning:", name, list_of(payload, "owners"),
-                           risk, text_of(payload, "public_version", "none"),
-                           text_of(payload, "internal_version", "unknown"));
+        return fmt::format(
+            "{} namekeeper: internal package `{}` is TAKEN on the public index by {} (risk {}: public "
+            "version {}, internal {}). pip with --extra-index-url may install the public one.",
+            risk == "critical" ? ":rotating_light:" : ":warning:", name, list_of(payload, "owners"), risk,
+            text_of(payload, "public_version", "none"), text_of(payload, "internal_version", "unknown"));
     }
     if (event == "name.reserved") {
         return fmt::format(":lock: namekeeper: reserved `{}` on the public index with placeholder {}.", name,
                            text_of(payload, "public_version", "?"));
     }
     if (event == "name.failed") {
-        return fmt::format(":x: namekeeper: could not settle `{}`; it will be retried. Check the logs.", name);
+        return fmt::format(":x: namekeeper: could not settle `{}`; it will be retried. Check the logs.",
+                           name);
     }
     if (event == "upload.auth_failed") {
-        return ":no_entry: namekeeper: the public index refused the upload token; no names are being reserved "
+        return ":no_entry: namekeeper: the public index refused the upload token; no names are being "
+               "reserved "
                "until it is replaced.";
     }
     return fmt::format("namekeeper: {} {}", event, name);

@@ -4,10 +4,9 @@
 #include "namekeeper/pypi/stdlib.hpp"
 #include "namekeeper/pypi/version.hpp"
 
-#include <fnmatch.h>
-
 #include <algorithm>
 #include <cctype>
+#include <fnmatch.h>
 
 namespace namekeeper::reconcile {
 namespace {
@@ -17,13 +16,14 @@ bool contains(std::span<const std::string> list, std::string_view value) {
 }
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return std::ranges::equal(a, b,
-                              [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
+    return std::ranges::equal(
+        a, b, [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
 }
 
 bool held_by_us(const index::Project& project, const config::PypiConfig& pypi) {
     if (project.ownership_known) {
-        const bool by_user = std::ranges::any_of(project.owners, [&](const auto& u) { return contains(pypi.owners, u); });
+        const bool by_user =
+            std::ranges::any_of(project.owners, [&](const auto& u) { return contains(pypi.owners, u); });
         const bool by_org = project.organization && contains(pypi.organizations, *project.organization);
         return by_user || by_org;
     }
@@ -44,7 +44,8 @@ bool version_less(std::string_view a, std::string_view b) {
     return *va < *vb;
 }
 
-ledger::Outcome classify_held(const index::Project& project, const std::optional<std::string>& internal_version,
+ledger::Outcome classify_held(const index::Project& project,
+                              const std::optional<std::string>& internal_version,
                               const config::PypiConfig& pypi, const config::PlaceholderConfig& placeholder) {
     ledger::Outcome outcome;
     outcome.public_version = project.public_version;
@@ -73,7 +74,8 @@ ledger::Outcome classify_held(const index::Project& project, const std::optional
 
 bool is_ignored(std::string_view normalized_name, std::span<const std::string> patterns) {
     const std::string name(normalized_name);
-    return std::ranges::any_of(patterns, [&](const std::string& p) { return ::fnmatch(p.c_str(), name.c_str(), 0) == 0; });
+    return std::ranges::any_of(
+        patterns, [&](const std::string& p) { return ::fnmatch(p.c_str(), name.c_str(), 0) == 0; });
 }
 
 void KnownProjects::add(std::string_view name) {
@@ -85,7 +87,8 @@ bool KnownProjects::too_similar(std::string_view name) const {
     return !m_names.contains(pypi::normalize(name)) && m_keys.contains(pypi::similarity_key(name));
 }
 
-std::optional<ledger::Outcome> settle_locally(std::string_view name, std::span<const std::string> ignore_patterns) {
+std::optional<ledger::Outcome> settle_locally(std::string_view name,
+                                              std::span<const std::string> ignore_patterns) {
     if (is_ignored(pypi::normalize(name), ignore_patterns)) {
         return ledger::Outcome{.state = ledger::NameState::ignored, .reason = "policy.ignore"};
     }

@@ -68,9 +68,12 @@ std::string reconcile_json(const reconcile::RunReport& run, std::span<const ledg
         {"failed", run.run.failed},
         {"listing_errors", run.listing_errors},
         {"mismatches", run.mismatches},
-        {"uploads_stopped", run.run.auth_failed ? "auth-failed" : run.run.rate_limited ? "rate-limited" : ""},
-        {"next_upload_slot_at",
-         run.next_upload_slot_at ? ordered_json(ledger::format_utc(*run.next_upload_slot_at)) : ordered_json(nullptr)},
+        {"uploads_stopped", run.run.auth_failed    ? "auth-failed"
+                            : run.run.rate_limited ? "rate-limited"
+                                                   : ""},
+        {"next_upload_slot_at", run.next_upload_slot_at
+                                    ? ordered_json(ledger::format_utc(*run.next_upload_slot_at))
+                                    : ordered_json(nullptr)},
         {"started_at", ledger::format_utc(run.started_at)},
         {"finished_at", ledger::format_utc(run.finished_at)},
     };
@@ -85,10 +88,11 @@ std::string reconcile_json(const reconcile::RunReport& run, std::span<const ledg
 }
 
 std::string summary_line(const reconcile::RunReport& run, const ledger::StateCounts& counts) {
-    std::string line = fmt::format("namekeeper {}{}: {} artifacts, {} names ({} new), {} looked up, {} uploads",
-                                   run.mode == reconcile::ListingMode::full ? "full" : "incremental",
-                                   run.dry_run == reconcile::DryRun::yes ? " dry run" : "", run.artifacts, run.names,
-                                   run.new_names, run.looked_up, run.run.uploads);
+    std::string line =
+        fmt::format("namekeeper {}{}: {} artifacts, {} names ({} new), {} looked up, {} uploads",
+                    run.mode == reconcile::ListingMode::full ? "full" : "incremental",
+                    run.dry_run == reconcile::DryRun::yes ? " dry run" : "", run.artifacts, run.names,
+                    run.new_names, run.looked_up, run.run.uploads);
     std::string states;
     for (const auto state : ledger::k_all_states) {
         states += fmt::format("{}{} {}", states.empty() ? "" : ", ", counts[state], ledger::to_string(state));
@@ -101,7 +105,8 @@ std::string summary_line(const reconcile::RunReport& run, const ledger::StateCou
     } else if (run.run.budget_exhausted && run.next_upload_slot_at) {
         line += fmt::format(" | pending names wait for the hourly upload budget; next slot at {}",
                             ledger::format_utc(*run.next_upload_slot_at));
-    } else if (run.run.max_new && run.run.uploads >= *run.run.max_new && counts[ledger::NameState::pending] > 0) {
+    } else if (run.run.max_new && run.run.uploads >= *run.run.max_new &&
+               counts[ledger::NameState::pending] > 0) {
         line += fmt::format(" | --max-new {} reached; the rest wait for the next run", *run.run.max_new);
     }
     if (!run.listing_errors.empty()) {
@@ -114,8 +119,8 @@ std::string summary_line(const reconcile::RunReport& run, const ledger::StateCou
 }
 
 std::string status_table(std::span<const ledger::NameRecord> records, const ledger::StateCounts& counts) {
-    std::string out = fmt::format("{:<40} {:<9} {:<14} {:<12} {:<12} {}\n", "NAME", "STATE", "REASON/RISK", "INTERNAL",
-                                  "PUBLIC", "OWNERS");
+    std::string out = fmt::format("{:<40} {:<9} {:<14} {:<12} {:<12} {}\n", "NAME", "STATE", "REASON/RISK",
+                                  "INTERNAL", "PUBLIC", "OWNERS");
     for (const auto& r : records) {
         std::string why = r.risk ? std::string(ledger::to_string(*r.risk)) : r.reason.value_or("");
         std::string owners;

@@ -1,10 +1,9 @@
 #include "namekeeper/util/file_lock.hpp"
 
-#include <fmt/format.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <string>
 #include <sys/file.h>
 #include <unistd.h>
@@ -14,7 +13,8 @@ namespace namekeeper::util {
 std::expected<FileLock, std::string> FileLock::try_acquire(const std::filesystem::path& path) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
-        return std::unexpected(fmt::format("cannot open lock file {}: {}", path.string(), std::strerror(errno)));
+        return std::unexpected(
+            fmt::format("cannot open lock file {}: {}", path.string(), std::strerror(errno)));
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         const int error = errno;
@@ -39,7 +39,9 @@ std::expected<FileLock, std::string> FileLock::try_acquire(const std::filesystem
     return FileLock(fd);
 }
 
-FileLock::FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+FileLock::FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) {
+    other.m_fd = -1;
+}
 
 FileLock& FileLock::operator=(FileLock&& other) noexcept {
     if (this != &other) {

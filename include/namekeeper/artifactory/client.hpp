@@ -62,7 +62,8 @@ public:
     [[nodiscard]] std::expected<std::vector<std::string>, Error> discover_repositories();
 
     // Lists one repository page by page, calling `on_page` for each non-empty page.
-    [[nodiscard]] std::expected<ListingSummary, Error> list(const ListingQuery& query, const PageHandler& on_page);
+    [[nodiscard]] std::expected<ListingSummary, Error> list(const ListingQuery& query,
+                                                            const PageHandler& on_page);
 
     // The AQL text for one page, exposed for tests.
     [[nodiscard]] static std::string aql(const ListingQuery& query, std::size_t offset, std::size_t limit);

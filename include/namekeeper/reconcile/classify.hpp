@@ -22,7 +22,8 @@ namespace namekeeper::reconcile {
 // else taken, at risk critical when the public version beats the internal one (or either is unknown).
 [[nodiscard]] ledger::Outcome classify_held(const index::Project& project,
                                             const std::optional<std::string>& internal_version,
-                                            const config::PypiConfig& pypi, const config::PlaceholderConfig& placeholder);
+                                            const config::PypiConfig& pypi,
+                                            const config::PlaceholderConfig& placeholder);
 
 // True when `normalized_name` matches one of the glob patterns (fnmatch: `*`, `?`, `[...]`).
 [[nodiscard]] bool is_ignored(std::string_view normalized_name, std::span<const std::string> patterns);
@@ -42,7 +43,7 @@ private:
 
 // The state of a name that needs no request, if any: ignored, or blocked (invalid-name, stdlib).
 [[nodiscard]] std::optional<ledger::Outcome> settle_locally(std::string_view name,
-                                                           std::span<const std::string> ignore_patterns);
+                                                            std::span<const std::string> ignore_patterns);
 
 // pypi::Version order on version texts; invalid versions sort first.
 [[nodiscard]] bool version_less(std::string_view a, std::string_view b);

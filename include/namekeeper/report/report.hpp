@@ -11,16 +11,19 @@
 namespace namekeeper::report {
 
 // {"names": [...], "counts": {...}} for the given records.
-[[nodiscard]] std::string status_json(std::span<const ledger::NameRecord> records, const ledger::StateCounts& counts);
+[[nodiscard]] std::string status_json(std::span<const ledger::NameRecord> records,
+                                      const ledger::StateCounts& counts);
 
 // status_json plus "run" and, in a dry run, "planned".
-[[nodiscard]] std::string reconcile_json(const reconcile::RunReport& run, std::span<const ledger::NameRecord> records,
+[[nodiscard]] std::string reconcile_json(const reconcile::RunReport& run,
+                                         std::span<const ledger::NameRecord> records,
                                          const ledger::StateCounts& counts);
 
 // The line a person reads at the end of a run: counts, uploads, what waits and why.
 [[nodiscard]] std::string summary_line(const reconcile::RunReport& run, const ledger::StateCounts& counts);
 
 // A fixed-width table for `status` without --json.
-[[nodiscard]] std::string status_table(std::span<const ledger::NameRecord> records, const ledger::StateCounts& counts);
+[[nodiscard]] std::string status_table(std::span<const ledger::NameRecord> records,
+                                       const ledger::StateCounts& counts);
 
 } // namespace namekeeper::report
