@@ -35,6 +35,7 @@ std::string attempts_note(int attempts) {
 // Turns a non-2xx answer or a transport failure into an Error that tells an operator what to do.
 Error describe_failure(const http::Result& result, const std::string& what) {
     if (!result) {
+        // The transport message already says how many attempts were made ("; gave up after N attempts").
         return {ErrorKind::transport, fmt::format("{}: {}", what, result.error().message)};
     }
     const auto status = result->status;

@@ -29,6 +29,7 @@ http::Request json_request(const config::PypiConfig& config, const std::string& 
 
 LookupError failure(const http::Result& result, const std::string& what) {
     if (!result) {
+        // The transport message already says how many attempts were made ("; gave up after N attempts").
         return {fmt::format("{}: {}", what, result.error().message), false};
     }
     return {fmt::format("{}: HTTP {} {}{}", what, result->status, result->reason,

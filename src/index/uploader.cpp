@@ -2,8 +2,12 @@
 
 #include "namekeeper/http/client.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
+#include <iterator>
 #include <regex>
+#include <string_view>
+#include <utility>
 
 namespace namekeeper::index {
 namespace {
@@ -12,15 +16,33 @@ bool contains(const std::string& text, std::string_view needle) {
     return text.find(needle) != std::string::npos;
 }
 
-// PyPI's HTML error page repeats the status line; pull the first line of text out of it, unescaped
-// enough for a log line. Plain-text bodies are taken as they are.
-std::string message_from_body(const std::string& body) {
+// HTML entities pyramid writes in its error pages, turned back into text.
+std::string unescape_html(std::string text) {
+    static constexpr std::pair<std::string_view, std::string_view> k_entities[] = {
+        {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&#x27;", "'"}, {"&amp;", "&"}};
+    for (const auto& [entity, plain] : k_entities) {
+        for (auto at = text.find(entity); at != std::string::npos;
+             at = text.find(entity, at + plain.size())) {
+            text.replace(at, entity.size(), plain);
+        }
+    }
+    return text;
+}
+
+// PyPI's HTML error page repeats the status line ("400 The name 'x' is too similar ..."); pull that
+// line out of it, without the status code, unescaped, so that it reads as a sentence. Plain-text
+// bodies are taken as they are.
+std::string message_from_body(const std::string& body, long status) {
     static const std::regex k_title(R"(<title>\s*([^<]*?)\s*</title>)", std::regex::icase);
     static const std::regex k_h1(R"(<h1>\s*([^<]*?)\s*</h1>)", std::regex::icase);
     std::smatch match;
     for (const auto* pattern : {&k_h1, &k_title}) {
         if (std::regex_search(body, match, *pattern)) {
-            return match[1].str();
+            std::string line = unescape_html(match[1].str());
+            if (const std::string code = fmt::format("{} ", status); line.starts_with(code)) {
+                line.erase(0, code.size());
+            }
+            return line;
         }
     }
     std::string text = body.substr(0, 500);
@@ -32,9 +54,28 @@ std::string message_from_body(const std::string& body) {
     return text;
 }
 
+// The phrases a server writes when it has nothing to say (cpp-httplib always writes these); real
+// PyPI puts its message in the reason phrase instead.
+bool is_standard_reason(const std::string& reason) {
+    static constexpr std::string_view k_standard[] = {"OK",
+                                                      "Bad Request",
+                                                      "Unauthorized",
+                                                      "Forbidden",
+                                                      "Not Found",
+                                                      "Conflict",
+                                                      "Payload Too Large",
+                                                      "Request Entity Too Large",
+                                                      "Too Many Requests",
+                                                      "Internal Server Error",
+                                                      "Bad Gateway",
+                                                      "Service Unavailable",
+                                                      "Gateway Timeout"};
+    return std::ranges::find(k_standard, reason) != std::end(k_standard);
+}
+
 std::string describe(const http::Response& response) {
-    std::string from_body = message_from_body(response.body);
-    if (response.reason.empty() || response.reason == "Bad Request" || response.reason == "Forbidden") {
+    const std::string from_body = message_from_body(response.body, response.status);
+    if (response.reason.empty() || is_standard_reason(response.reason)) {
         return from_body.empty() ? response.reason : from_body;
     }
     if (!from_body.empty() && !contains(from_body, response.reason)) {
@@ -129,6 +170,7 @@ UploadResult Uploader::upload(const UploadFile& file) {
 
     const auto result = m_http.send(request);
     if (!result) {
+        // The transport message already says how many attempts were made ("; gave up after N attempts").
         return {UploadOutcome::unavailable, 0, result.error().message};
     }
     std::string message = describe(*result);

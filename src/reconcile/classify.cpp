@@ -5,6 +5,7 @@
 #include "namekeeper/pypi/version.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fnmatch.h>
 
 namespace namekeeper::reconcile {
@@ -15,7 +16,8 @@ bool contains(std::span<const std::string> list, std::string_view value) {
 }
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return std::ranges::equal(a, b, [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+    return std::ranges::equal(
+        a, b, [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
 }
 
 bool held_by_us(const index::Project& project, const config::PypiConfig& pypi) {

@@ -68,9 +68,9 @@ std::string reconcile_json(const reconcile::RunReport& run, std::span<const ledg
         {"failed", run.run.failed},
         {"listing_errors", run.listing_errors},
         {"mismatches", run.mismatches},
-        {"uploads_stopped", run.run.auth_failed    ? "auth-failed"
-                            : run.run.rate_limited ? "rate-limited"
-                                                   : ""},
+        {"uploads_stopped", run.run.auth_failed    ? ordered_json("auth-failed")
+                            : run.run.rate_limited ? ordered_json("rate-limited")
+                                                   : ordered_json(nullptr)},
         {"next_upload_slot_at", run.next_upload_slot_at
                                     ? ordered_json(ledger::format_utc(*run.next_upload_slot_at))
                                     : ordered_json(nullptr)},
