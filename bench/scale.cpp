@@ -109,9 +109,9 @@ Options parse_options(int argc, char** argv) {
 // --- the spawner: forks and waits for the children on behalf of the benchmark ---
 
 struct ChildRun {
-    int status = -1;              // exit status, or 128 + signal
-    long max_rss_kib = 0;         // ru_maxrss
-    double seconds = 0;           // fork to reaped
+    int status = -1;      // exit status, or 128 + signal
+    long max_rss_kib = 0; // ru_maxrss
+    double seconds = 0;   // fork to reaped
 };
 
 // Requests travel as one line: stdout path, stderr path, then argv, separated by NUL bytes.
@@ -228,7 +228,8 @@ private:
             int status = 0;
             rusage usage{};
             if (pid > 0 && ::wait4(pid, &status, 0, &usage) == pid) {
-                result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+                result.seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
                 result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
                 result.max_rss_kib = usage.ru_maxrss;
             }
@@ -258,8 +259,9 @@ std::string tail(const std::string& text, std::size_t lines) {
     return pos == std::string::npos ? text : text.substr(pos + 1);
 }
 
-void write_config(const fs::path& path, const Options& options, int concurrency, const std::string& artifactory,
-                  const std::string& pypi, const std::string& upload, const fs::path& ledger) {
+void write_config(const fs::path& path, const Options& options, int concurrency,
+                  const std::string& artifactory, const std::string& pypi, const std::string& upload,
+                  const fs::path& ledger) {
     std::ofstream out(path);
     out << fmt::format("artifactory:\n  url: {}\n  page_size: {}\n"
                        "pypi:\n  index_url: {}\n  upload_url: {}\n  token: bench-unused\n"
@@ -269,7 +271,8 @@ void write_config(const fs::path& path, const Options& options, int concurrency,
 }
 
 std::size_t lookups(const standins::PypiStandin& pypi) {
-    return pypi.request_count(standins::PypiEndpoint::simple) + pypi.request_count(standins::PypiEndpoint::json);
+    return pypi.request_count(standins::PypiEndpoint::simple) +
+           pypi.request_count(standins::PypiEndpoint::json);
 }
 
 double mib(long kib) {
@@ -278,18 +281,21 @@ double mib(long kib) {
 
 bool run_configuration(Spawner& spawner, const Options& options, int concurrency,
                        standins::ArtifactoryStandin& artifactory, standins::PypiStandin& pypi) {
-    const fs::path dir = fs::temp_directory_path() / fmt::format("namekeeper-scale-{}-c{}", ::getpid(), concurrency);
+    const fs::path dir =
+        fs::temp_directory_path() / fmt::format("namekeeper-scale-{}-c{}", ::getpid(), concurrency);
     fs::remove_all(dir);
     fs::create_directories(dir);
     const fs::path config = dir / "config.yaml";
     write_config(config, options, concurrency, artifactory.base_url(), pypi.base_url(), pypi.upload_url(),
                  dir / "ledger.sqlite3");
 
-    const auto run = [&](const char* command, const char* label) -> std::optional<std::pair<ChildRun, std::size_t>> {
+    const auto run = [&](const char* command,
+                         const char* label) -> std::optional<std::pair<ChildRun, std::size_t>> {
         const std::size_t before = lookups(pypi);
         const auto out = dir / fmt::format("{}.out", label);
         const auto err = dir / fmt::format("{}.log", label);
-        const ChildRun child = spawner.run({options.binary.string(), "-c", config.string(), command}, out, err);
+        const ChildRun child =
+            spawner.run({options.binary.string(), "-c", config.string(), command}, out, err);
         if (child.status != 0) {
             fmt::print(stderr, "{} exited with {}; the end of {}:\n{}\n", label, child.status, err.string(),
                        tail(read_text(err), 15));
@@ -347,7 +353,8 @@ int main(int argc, char** argv) {
     const auto populated = std::chrono::steady_clock::now();
     standins::populate_scale(artifactory, options.artifacts, options.names);
     pypi.set_latency(std::chrono::milliseconds(options.latency_ms));
-    fmt::print("scale: {} artifacts over {} names, {} ms per index answer, binary {} (stand-ins filled in {:.1f} s)\n",
+    fmt::print("scale: {} artifacts over {} names, {} ms per index answer, binary {} (stand-ins filled in "
+               "{:.1f} s)\n",
                artifactory.artifact_count(), options.names, options.latency_ms, options.binary.string(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - populated).count());
     std::fflush(stdout);
