@@ -118,44 +118,63 @@ bool queue_notification(Ledger::Impl& impl, const NameRecord& r, TimePoint now) 
     return s->exec() == 1;
 }
 
+// apply()'s body, inside the caller's transaction, given the stored record.
+ApplyResult apply_to(Ledger::Impl& impl, const NameRecord& before, const Outcome& outcome, TimePoint now) {
+    NameRecord after = settle(before, outcome, now);
+    ApplyResult result;
+    result.state_changed = after.state != before.state || after.risk != before.risk;
+    const bool facts_changed = !same_facts(before, after);
+    if (facts_changed) {
+        after.updated_at = now;
+    }
+    store(impl, after);
+
+    json detail{{"reason", optional_json(after.reason)},
+                {"risk", risk_json(after.risk)},
+                {"public_version", optional_json(after.public_version)},
+                {"owners", after.owners},
+                {"attempts", after.attempts}};
+    if (outcome.error) {
+        detail["error"] = *outcome.error;
+    }
+    const std::string from{to_string(before.state)};
+    const std::string to{to_string(after.state)};
+    if (result.state_changed) {
+        impl.add_event(now, before.name, "state_change", from, to, detail.dump());
+    } else if (after.state == NameState::failed) {
+        impl.add_event(now, before.name, "failure", from, to, detail.dump());
+    } else if (facts_changed) {
+        impl.add_event(now, before.name, "update", from, to, detail.dump());
+    }
+    if (result.state_changed && notifies(after.state)) {
+        result.notification_queued = queue_notification(impl, after, now);
+    }
+    return result;
+}
+
 } // namespace
 
 Result<ApplyResult> Ledger::apply(std::string_view name, const Outcome& outcome, TimePoint now) {
     return m_impl->write([&] {
-        auto before = load_name(*m_impl, name);
+        const auto before = load_name(*m_impl, name);
         if (!before) {
             throw LedgerFailure(LedgerErrorKind::unknown_name, m_impl->unknown_name_message(name));
         }
-        NameRecord after = settle(*before, outcome, now);
-        ApplyResult result;
-        result.state_changed = after.state != before->state || after.risk != before->risk;
-        const bool facts_changed = !same_facts(*before, after);
-        if (facts_changed) {
-            after.updated_at = now;
-        }
-        store(*m_impl, after);
+        return apply_to(*m_impl, *before, outcome, now);
+    });
+}
 
-        json detail{{"reason", optional_json(after.reason)},
-                    {"risk", risk_json(after.risk)},
-                    {"public_version", optional_json(after.public_version)},
-                    {"owners", after.owners},
-                    {"attempts", after.attempts}};
-        if (outcome.error) {
-            detail["error"] = *outcome.error;
+Result<std::optional<ApplyResult>> Ledger::apply_if_unsettled(std::string_view name, const Outcome& outcome,
+                                                              TimePoint now) {
+    return m_impl->write([&]() -> std::optional<ApplyResult> {
+        const auto before = load_name(*m_impl, name);
+        if (!before) {
+            throw LedgerFailure(LedgerErrorKind::unknown_name, m_impl->unknown_name_message(name));
         }
-        const std::string from{to_string(before->state)};
-        const std::string to{to_string(after.state)};
-        if (result.state_changed) {
-            m_impl->add_event(now, name, "state_change", from, to, detail.dump());
-        } else if (after.state == NameState::failed) {
-            m_impl->add_event(now, name, "failure", from, to, detail.dump());
-        } else if (facts_changed) {
-            m_impl->add_event(now, name, "update", from, to, detail.dump());
+        if (settled(before->state)) {
+            return std::nullopt;
         }
-        if (result.state_changed && notifies(after.state)) {
-            result.notification_queued = queue_notification(*m_impl, after, now);
-        }
-        return result;
+        return apply_to(*m_impl, *before, outcome, now);
     });
 }
 

@@ -181,6 +181,25 @@ Result<std::vector<NameRecord>> Ledger::due_for_lookup(TimePoint now, std::chron
     });
 }
 
+Result<std::vector<NameRecord>> Ledger::due_for_lookup(TimePoint now, std::chrono::seconds recheck_after,
+                                                       std::string_view after, std::size_t limit) {
+    return m_impl->read([&] {
+        static const std::string sql = fmt::format(
+            "SELECT {} FROM names WHERE name > ?3 AND ((state = 'pending' AND (checked_at IS NULL OR "
+            "checked_at <= ?2))"
+            " OR (state = 'failed' AND (next_attempt_at IS NULL OR next_attempt_at <= ?1))"
+            " OR (state IN ('reserved', 'owned', 'taken') AND (checked_at IS NULL OR checked_at <= ?2)))"
+            " ORDER BY name LIMIT ?4",
+            k_columns);
+        auto s = m_impl->prepare(sql);
+        s->bind(1, format_utc(now));
+        s->bind(2, format_utc(now - recheck_after));
+        s->bind(3, std::string(after));
+        s->bind(4, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+        return read_all(*s);
+    });
+}
+
 Result<std::vector<NameRecord>> Ledger::waiting_for_upload(std::size_t limit) {
     return m_impl->read([&] {
         static const std::string sql =

@@ -77,7 +77,9 @@ RunReport Reconciler::run(const ReconcileOptions& options) {
         if (report.run.budget_exhausted || report.run.rate_limited) {
             if (auto next = m_services.ledger.next_upload_slot_at(
                     m_services.now(), m_services.config.pypi.max_new_projects_per_hour)) {
-                report.next_upload_slot_at = *next;
+                if (*next != ledger::TimePoint::max()) { // max: uploads are disabled
+                    report.next_upload_slot_at = *next;
+                }
             }
         }
     }
@@ -225,25 +227,61 @@ void Reconciler::settle_waiting(Settler& settler, RunReport& report) {
 }
 
 void Reconciler::settle_due(Settler& settler, RunReport& report) {
-    auto due = m_services.ledger.due_for_lookup(m_services.now(), m_services.config.policy.recheck_after);
-    if (!due) {
-        report.listing_errors.push_back(due.error().message);
-        return;
-    }
+    // The due names come from the ledger a batch at a time, by name, so that memory holds one batch
+    // however large the repositories are. A dry run merges in the names it did not record, in order.
+    std::vector<ledger::NameRecord> unrecorded;
+    unrecorded.reserve(m_unrecorded.size());
     for (auto& [name, record] : m_unrecorded) {
-        due->push_back(std::move(record));
+        unrecorded.push_back(std::move(record));
     }
     m_unrecorded.clear();
-    std::ranges::sort(*due, {}, &ledger::NameRecord::name);
-    spdlog::info("{} names to look up", due->size());
-    for (std::size_t start = 0; start < due->size(); start += k_settle_batch) {
-        const std::size_t end = std::min(due->size(), start + k_settle_batch);
-        settler.settle(std::span(*due).subspan(start, end - start), report.run);
-        report.looked_up += end - start;
-        if (due->size() > k_settle_batch) {
-            spdlog::info("settled {}/{} names", end, due->size());
+    std::ranges::sort(unrecorded, {}, &ledger::NameRecord::name);
+    auto next_unrecorded = unrecorded.begin();
+
+    const auto now = m_services.now();
+    const auto recheck_after = m_services.config.policy.recheck_after;
+    std::string after;
+    std::size_t settled = 0;
+    while (true) {
+        auto page = m_services.ledger.due_for_lookup(now, recheck_after, after, k_settle_batch);
+        if (!page) {
+            report.listing_errors.push_back(page.error().message);
+            return;
+        }
+        const bool last_page = page->size() < k_settle_batch;
+        if (!last_page) {
+            after = page->back().name; // read before the records are moved into the batch
+        }
+        std::vector<ledger::NameRecord> batch;
+        batch.reserve(page->size());
+        for (auto& record : *page) {
+            for (; next_unrecorded != unrecorded.end() && next_unrecorded->name < record.name;
+                 ++next_unrecorded) {
+                batch.push_back(std::move(*next_unrecorded));
+            }
+            batch.push_back(std::move(record));
+        }
+        if (last_page) {
+            for (; next_unrecorded != unrecorded.end(); ++next_unrecorded) {
+                batch.push_back(std::move(*next_unrecorded));
+            }
+        }
+        page->clear();
+        // A dry run's unrecorded names may make a batch longer than k_settle_batch.
+        for (std::size_t start = 0; start < batch.size(); start += k_settle_batch) {
+            const std::size_t count = std::min(k_settle_batch, batch.size() - start);
+            settler.settle(std::span(batch).subspan(start, count), report.run);
+            settled += count;
+            report.looked_up += count;
+            if (!last_page || settled > count) {
+                spdlog::info("settled {} names", settled);
+            }
+        }
+        if (last_page) {
+            break;
         }
     }
+    spdlog::info("{} names looked up", settled);
 }
 
 } // namespace namekeeper::reconcile

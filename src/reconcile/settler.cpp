@@ -60,7 +60,7 @@ void Settler::plan(RunState& run, const std::string& name, std::string action, s
     run.planned.push_back({name, std::move(action), std::move(detail)});
 }
 
-void Settler::apply_outcome(const std::string& name, const Outcome& outcome, RunState& run) {
+void Settler::apply_outcome(const std::string& name, const Outcome& outcome, RunState& run, ApplyWhen when) {
     if (outcome.state == NameState::failed) {
         ++run.failed;
         run.failures.push_back(fmt::format("{}: {}", name, outcome.error.value_or("failed")));
@@ -69,7 +69,15 @@ void Settler::apply_outcome(const std::string& name, const Outcome& outcome, Run
         plan(run, name, planned_action(outcome), outcome.reason.value_or(outcome.error.value_or("")));
         return;
     }
-    const auto applied = m_services.ledger.apply(name, outcome, m_services.now());
+    const auto now = m_services.now();
+    ledger::Result<ledger::ApplyResult> applied;
+    if (when == ApplyWhen::always) {
+        applied = m_services.ledger.apply(name, outcome, now);
+    } else if (auto conditional = m_services.ledger.apply_if_unsettled(name, outcome, now); !conditional) {
+        applied = std::unexpected(std::move(conditional.error()));
+    } else {
+        applied = conditional->value_or(ledger::ApplyResult{}); // settled meanwhile: nothing written
+    }
     if (!applied) {
         spdlog::error("{}: could not record {}: {}", name, ledger::to_string(outcome.state),
                       applied.error().message);
@@ -159,6 +167,16 @@ void Settler::reserve(const ledger::NameRecord& record, RunState& run) {
         return;
     }
     const auto now = m_services.now();
+    // Once this run found the budget spent, a read tells whether a slot came free since: without one,
+    // the name waits as it would after a refused slot, without taking and releasing a claim.
+    if (run.budget_exhausted) {
+        if (auto slots = ledger.upload_slots_available(now, config.pypi.max_new_projects_per_hour);
+            slots && *slots <= 0) {
+            // No claim held: the ledger checks in the same transaction that nobody settled it since.
+            apply_outcome(name, wait_for_budget(now), run, ApplyWhen::unsettled);
+            return;
+        }
+    }
     // Another process (the webhook service or a parallel run) may be settling it right now.
     const auto claimed = ledger.try_claim(name, m_services.claim_owner, now, k_claim_lease);
     if (!claimed || !*claimed) {
@@ -177,20 +195,27 @@ void Settler::reserve(const ledger::NameRecord& record, RunState& run) {
     const auto slot = ledger.try_take_upload_slot(now, config.pypi.max_new_projects_per_hour);
     if (!slot || !*slot) {
         run.budget_exhausted = true;
-        const auto next = ledger.next_upload_slot_at(now, config.pypi.max_new_projects_per_hour);
-        apply_outcome(name,
-                      Outcome{.state = NameState::pending,
-                              .error = fmt::format(
-                                  "waiting for the upload budget ({} new projects an hour); next slot at {}",
-                                  config.pypi.max_new_projects_per_hour,
-                                  next ? ledger::format_utc(*next) : std::string("unknown")),
-                              .checked = true},
-                      run);
+        apply_outcome(name, wait_for_budget(now), run);
         release();
         return;
     }
     upload_placeholders(record, **slot, run);
     release();
+}
+
+Outcome Settler::wait_for_budget(ledger::TimePoint now) {
+    const int limit = m_services.config.pypi.max_new_projects_per_hour;
+    if (limit <= 0) {
+        return Outcome{.state = NameState::pending,
+                       .error = "waiting: uploads are disabled (pypi.max_new_projects_per_hour is 0)",
+                       .checked = true};
+    }
+    const auto next = m_services.ledger.next_upload_slot_at(now, limit);
+    return Outcome{.state = NameState::pending,
+                   .error =
+                       fmt::format("waiting for the upload budget ({} new projects an hour); next slot at {}",
+                                   limit, next ? ledger::format_utc(*next) : std::string("unknown")),
+                   .checked = true};
 }
 
 void Settler::upload_placeholders(const ledger::NameRecord& record, ledger::UploadSlot slot, RunState& run) {

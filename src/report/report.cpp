@@ -102,6 +102,8 @@ std::string summary_line(const reconcile::RunReport& run, const ledger::StateCou
         line += " | UPLOADS STOPPED: the index refused the upload token";
     } else if (run.run.rate_limited) {
         line += " | uploads paused: the index rate-limits new projects";
+    } else if (run.run.budget_exhausted && !run.next_upload_slot_at) {
+        line += " | free names wait: uploads are disabled (pypi.max_new_projects_per_hour is 0)";
     } else if (run.run.budget_exhausted && run.next_upload_slot_at) {
         line += fmt::format(" | pending names wait for the hourly upload budget; next slot at {}",
                             ledger::format_utc(*run.next_upload_slot_at));

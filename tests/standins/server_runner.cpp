@@ -19,6 +19,13 @@ void ServerRunner::start(const ServerOptions& options) {
     m_server->set_keep_alive_max_count(options.keep_alive_max_count);
     m_server->set_read_timeout(30, 0);
     m_server->set_write_timeout(30, 0);
+    if (options.compression == Compression::none) {
+        // The request object is not const where cpp-httplib owns it; the answer is chosen by this header.
+        m_server->set_pre_routing_handler([](const httplib::Request& request, httplib::Response&) {
+            const_cast<httplib::Request&>(request).headers.erase("Accept-Encoding");
+            return httplib::Server::HandlerResponse::Unhandled;
+        });
+    }
     m_host = options.host;
     if (options.port == 0) {
         m_port = m_server->bind_to_any_port(options.host);

@@ -86,6 +86,12 @@ public:
     // Blocked and ignored never. Sorted by name.
     [[nodiscard]] Result<std::vector<NameRecord>> due_for_lookup(TimePoint now,
                                                                  std::chrono::seconds recheck_after);
+    // The same, one page at a time: the due names after `after` (by name; "" for the first page), at
+    // most `limit`. Memory then holds one page however large the ledger is; names settled between
+    // pages are not seen again, since the next page starts after the last name of this one.
+    [[nodiscard]] Result<std::vector<NameRecord>> due_for_lookup(TimePoint now,
+                                                                 std::chrono::seconds recheck_after,
+                                                                 std::string_view after, std::size_t limit);
     // Pending names that a look-up found free and that wait for an upload (budget, --max-new, a
     // rate limit): the oldest first, at most `limit`.
     [[nodiscard]] Result<std::vector<NameRecord>> waiting_for_upload(std::size_t limit);
@@ -109,6 +115,11 @@ public:
     //    name|state|risk ever (a name flapping back to a state it notified does not notify again).
     // The name must have been recorded by record_seen (else LedgerErrorKind::unknown_name).
     [[nodiscard]] Result<ApplyResult> apply(std::string_view name, const Outcome& outcome, TimePoint now);
+    // apply(), unless the name is settled (not pending or failed) by the time the transaction reads it:
+    // then nothing is written and the result is nullopt. For a decision that rests on an earlier
+    // look-up and is made without a claim.
+    [[nodiscard]] Result<std::optional<ApplyResult>>
+    apply_if_unsettled(std::string_view name, const Outcome& outcome, TimePoint now);
     // A re-check found nothing new.
     [[nodiscard]] Result<void> mark_checked(std::string_view name, TimePoint now);
     [[nodiscard]] Result<void> record_upload(std::string_view name, std::string_view filename,

@@ -65,10 +65,13 @@ public:
 
 private:
     void reserve(const ledger::NameRecord& record, RunState& run);
+    [[nodiscard]] ledger::Outcome wait_for_budget(ledger::TimePoint now);
     void upload_placeholders(const ledger::NameRecord& record, ledger::UploadSlot slot, RunState& run);
     void handle_refusal(const ledger::NameRecord& record, const index::UploadResult& result, RunState& run);
     void record_local(const ledger::NameRecord& record, const ledger::Outcome& outcome, RunState& run);
-    void apply_outcome(const std::string& name, const ledger::Outcome& outcome, RunState& run);
+    enum class ApplyWhen { always, unsettled };
+    void apply_outcome(const std::string& name, const ledger::Outcome& outcome, RunState& run,
+                       ApplyWhen when = ApplyWhen::always);
     void look_up_again(const ledger::NameRecord& record, RunState& run);
     [[nodiscard]] std::optional<std::string> why_not_upload(RunState& run);
     void plan(RunState& run, const std::string& name, std::string action, std::string detail);
