@@ -40,7 +40,7 @@ void ArtifactCatalog::add(std::string_view repo, std::string_view full_path, std
     artifact.repo = repo;
     const auto slash = full_path.rfind('/');
     if (slash == std::string_view::npos) {
-        artifact.path = ".";
+        artifact.path.assign(1, '.'); // not = ".": GCC 12 -O3 warns -Wrestrict falsely (GCC bug 105329)
         artifact.name = full_path;
     } else {
         artifact.path = full_path.substr(0, slash);
