@@ -164,6 +164,7 @@ void Reconciler::list_repository(const std::string& repo, ListingMode mode, RunR
                     record.repositories = {seen.repository};
                     record.internal_version = seen.version;
                     m_unrecorded.emplace(seen.name, std::move(record));
+                    ++report.new_names; // what a real run would add to the ledger
                 }
             }
             return;
