@@ -279,3 +279,55 @@ TEST_CASE("backfill is reconcile --full", "[cli]") {
     CHECK(read_json(backfill_report).at("run").at("mode") == "full");
     CHECK(again.out.starts_with("namekeeper full: 237 artifacts, 38 names (0 new), "));
 }
+
+TEST_CASE("--dry-run without a ledger plans against an empty one and creates nothing", "[cli]") {
+    Company company;
+    const auto report_path = company.dir / "dry.json";
+    const auto result = company.run({"backfill", "--dry-run", "--report", report_path.string()});
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.out == "namekeeper full dry run: 237 artifacts, 38 names (38 new), 38 looked up, 0 uploads | "
+                        "ledger: 0 pending, 0 reserved, 0 owned, 0 taken, 0 blocked, 0 ignored, 0 failed\n");
+    CHECK_FALSE(std::filesystem::exists(company.ledger_path()));
+    CHECK_FALSE(std::filesystem::exists(company.ledger_path().parent_path()));
+    CHECK(company.pypi.request_count(PypiEndpoint::upload) == 0);
+    const auto doc = read_json(report_path);
+    std::map<std::string, int> actions;
+    std::map<std::string, std::string> planned;
+    for (const auto& p : doc.at("planned")) {
+        ++actions[p.at("action").get<std::string>()];
+        planned[p.at("name").get<std::string>()] = p.at("action").get<std::string>();
+    }
+    // py-yaml is planned as a reservation: only the upload would tell that the index refuses it.
+    CHECK(actions == std::map<std::string, int>{
+                         {"alert", 3}, {"block", 1}, {"ignore", 1}, {"record", 1}, {"reserve", 32}});
+    CHECK(planned.at("acme-toolkit") == "alert");
+    CHECK(planned.at("tomllib") == "block");
+    CHECK(planned.at("acme-sdk") == "record");
+}
+
+TEST_CASE("--repo lists only the named repository; incremental runs ask for what is new", "[cli]") {
+    Company company;
+    const auto result = company.run({"reconcile", "--repo", "pypi-team"});
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    const auto states = company.states();
+    CHECK(states.contains("acme-common"));
+    CHECK(states.contains("py-yaml"));
+    CHECK(states.contains("acme-utils"));
+    CHECK_FALSE(states.contains("acme-sdk"));
+    CHECK(company.record("acme-utils").repositories == std::vector<std::string>{"pypi-team"});
+    for (const auto& query : company.artifactory.received_queries()) {
+        CHECK(query.find(R"("repo":"pypi-team")") != std::string::npos);
+        CHECK(query.find("$gt") == std::string::npos);
+    }
+
+    const auto listed = company.artifactory.aql_request_count();
+    REQUIRE(company.run({"reconcile", "--repo", "pypi-team"}).exit_code == 0);
+    const auto queries = company.artifactory.received_queries();
+    REQUIRE(queries.size() > listed);
+    for (std::size_t i = listed; i < queries.size(); ++i) {
+        // The newest pypi-team artifact (.pypi/simple.html is not listed) less the hour of overlap.
+        CHECK(queries[i].find(R"("created":{"$gt":)") != std::string::npos);
+    }
+}

@@ -123,3 +123,28 @@ TEST_CASE("a failing receiver does not stop reservations; the next run delivers"
     REQUIRE(empty);
     CHECK(empty->empty());
 }
+
+TEST_CASE("after recheck_after, settled names are looked up again; nothing changes, nothing is sent", "[reconcile]") {
+    Company company;
+    Receiver generic;
+    company.config.notify.webhook_url = namekeeper::config::Secret(generic.url());
+    const auto t0 = *namekeeper::ledger::parse_utc("2026-12-05T10:00:00Z");
+    company.reconcile({.mode = ListingMode::full}, t0);
+    REQUIRE(generic.delivered().size() == 34);
+    const auto states = company.states();
+    const auto simple = company.pypi.request_count(namekeeper::standins::PypiEndpoint::simple);
+
+    // Within recheck_after: nothing is looked up.
+    company.reconcile({}, t0 + std::chrono::hours(23));
+    CHECK(company.pypi.request_count(namekeeper::standins::PypiEndpoint::simple) == simple);
+
+    // After it: reserved, owned and taken names (35) are looked up again; blocked and ignored never.
+    const auto report = company.reconcile({}, t0 + std::chrono::hours(25));
+    CHECK(report.looked_up == 35);
+    CHECK(company.pypi.request_count(namekeeper::standins::PypiEndpoint::simple) == simple + 35);
+    CHECK(report.run.uploads == 0);
+    CHECK(company.pypi.uploads().size() == 31);
+    CHECK(company.states() == states);
+    CHECK(generic.delivered().size() == 34);
+    CHECK(company.record("acme-utils").checked_at == t0 + std::chrono::hours(25));
+}
