@@ -284,9 +284,10 @@ TEST_CASE("the index's 429 on uploads is no failure: exit 0, the rest pending", 
     names(company, {"acme-a", "acme-b", "acme-c", "acme-d"});
     const auto result = company.run({"reconcile"});
     CHECK(result.exit_code == 0);
-    CHECK(result.out == "namekeeper full: 4 artifacts, 4 names (4 new), 4 looked up, 2 uploads | ledger: 2 pending, "
-                        "2 reserved, 0 owned, 0 taken, 0 blocked, 0 ignored, 0 failed | uploads paused: the index "
-                        "rate-limits new projects\n");
+    CHECK(result.out ==
+          "namekeeper full: 4 artifacts, 4 names (4 new), 4 looked up, 2 uploads | ledger: 2 pending, "
+          "2 reserved, 0 owned, 0 taken, 0 blocked, 0 ignored, 0 failed | uploads paused: the index "
+          "rate-limits new projects\n");
     CHECK(company.pypi.request_count(PypiEndpoint::upload) == 3);
 }
 
@@ -294,7 +295,8 @@ TEST_CASE("status without a ledger says so and exits 1", "[cli]") {
     Company company({.sample = SampleData::no});
     const auto result = company.run({"status"});
     CHECK(result.exit_code == 1);
-    CHECK(result.err == fmt::format("namekeeper: ledger {} does not exist yet; run namekeeper reconcile first\n",
-                                    company.ledger_path().string()));
+    CHECK(result.err ==
+          fmt::format("namekeeper: ledger {} does not exist yet; run namekeeper reconcile first\n",
+                      company.ledger_path().string()));
     CHECK_FALSE(std::filesystem::exists(company.ledger_path()));
 }

@@ -286,8 +286,9 @@ TEST_CASE("--dry-run without a ledger plans against an empty one and creates not
     const auto result = company.run({"backfill", "--dry-run", "--report", report_path.string()});
     INFO(result.err);
     CHECK(result.exit_code == 0);
-    CHECK(result.out == "namekeeper full dry run: 237 artifacts, 38 names (38 new), 38 looked up, 0 uploads | "
-                        "ledger: 0 pending, 0 reserved, 0 owned, 0 taken, 0 blocked, 0 ignored, 0 failed\n");
+    CHECK(result.out ==
+          "namekeeper full dry run: 237 artifacts, 38 names (38 new), 38 looked up, 0 uploads | "
+          "ledger: 0 pending, 0 reserved, 0 owned, 0 taken, 0 blocked, 0 ignored, 0 failed\n");
     CHECK_FALSE(std::filesystem::exists(company.ledger_path()));
     CHECK_FALSE(std::filesystem::exists(company.ledger_path().parent_path()));
     CHECK(company.pypi.request_count(PypiEndpoint::upload) == 0);

@@ -52,6 +52,12 @@ TEST_CASE("the hourly budget leaves names pending until the next slot", "[reconc
     const auto simple_before = company.pypi.request_count(PypiEndpoint::simple);
     const auto second = company.reconcile({}, t0 + std::chrono::minutes(30));
     CHECK(second.run.uploads == 0);
+    CHECK(
+        company.summary(second) ==
+        "namekeeper incremental: 5 artifacts, 5 names (0 new), 0 looked up, 0 uploads | ledger: 3 pending, 2 "
+        "reserved, 0 owned, 0 taken, 0 blocked, 0 ignored, 0 failed | pending names wait for the hourly "
+        "upload "
+        "budget; next slot at 2026-12-05T11:00:00Z");
     CHECK(company.pypi.request_count(PypiEndpoint::simple) == simple_before);
     CHECK(company.pypi.request_count(PypiEndpoint::upload) == 2);
 

@@ -124,7 +124,8 @@ TEST_CASE("a failing receiver does not stop reservations; the next run delivers"
     CHECK(empty->empty());
 }
 
-TEST_CASE("after recheck_after, settled names are looked up again; nothing changes, nothing is sent", "[reconcile]") {
+TEST_CASE("after recheck_after, settled names are looked up again; nothing changes, nothing is sent",
+          "[reconcile]") {
     Company company;
     Receiver generic;
     company.config.notify.webhook_url = namekeeper::config::Secret(generic.url());

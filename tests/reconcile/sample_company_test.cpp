@@ -131,7 +131,7 @@ TEST_CASE("the sample company: every name ends in its documented state", "[recon
               "pypi-local/acme-widgets/0.3.0/acme_widget-0.3.0-py3-none-any.whl: folder acme-widgets holds "
               "acme_widget-0.3.0-py3-none-any.whl");
         CHECK_FALSE(company.states().contains("acme-widgets"));
-        CHECK_FALSE(company.states().contains("acme-notes")); // readme.txt is no distribution
+        CHECK_FALSE(company.states().contains("acme-notes"));    // readme.txt is no distribution
         CHECK_FALSE(company.states().contains("acme-frontend")); // npm-local is not listed
     }
 
