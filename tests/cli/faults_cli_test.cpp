@@ -11,6 +11,7 @@
 #include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 using namekeeper::ledger::NameState;
@@ -227,7 +228,15 @@ TEST_CASE("secrets never appear in the output of the command line", "[cli]") {
     company.config.notify.webhook_url = namekeeper::config::Secret(generic.url("/hook?token=generic-secret"));
 
     std::vector<namekeeper::test::ProcessResult> results;
-    results.push_back(company.run({"--log-level", "trace", "backfill"}));
+    const auto report_path = company.dir / "report.json";
+    results.push_back(company.run({"--log-level", "trace", "backfill", "--report", report_path.string()}));
+    {
+        std::ifstream in(report_path);
+        std::stringstream report;
+        report << in.rdbuf();
+        REQUIRE(report.str().size() > 1000);
+        results.push_back({0, report.str(), {}});
+    }
     company.config.pypi.token = namekeeper::config::Secret("pypi-refused-secret");
     company.add_internal("acme-more", "1.0.0", "2026-12-20T10:00:00.000Z");
     results.push_back(company.run({"--log-level", "trace", "reconcile"}));

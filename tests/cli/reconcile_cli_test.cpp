@@ -57,8 +57,14 @@ TEST_CASE("backfill of the sample company: summary, report and exit 0", "[cli]")
     CHECK(result.out == k_sample_summary);
 
     const auto doc = read_json(report_path);
+    for (const auto* key :
+         {"mode", "dry_run", "artifacts", "names", "new_names", "uploads", "started_at", "finished_at"}) {
+        INFO(key);
+        CHECK(doc.at("run").contains(key));
+    }
     CHECK(doc.at("run").at("mode") == "full");
     CHECK(doc.at("run").at("dry_run") == false);
+    CHECK(doc.at("run").at("artifacts") == 237);
     CHECK(doc.at("run").at("names") == 38);
     CHECK(doc.at("run").at("new_names") == 38);
     CHECK(doc.at("run").at("uploads") == 31);

@@ -73,6 +73,20 @@ TEST_CASE("name.taken and name.reserved reach both receivers once per name and s
 
     for (const auto& body : generic.delivered()) {
         const auto payload = json::parse(body);
+        for (const auto* key : {"event", "name", "state", "risk", "public_version", "internal_version",
+                                "owners", "repositories"}) {
+            INFO(body << " " << key);
+            CHECK(payload.contains(key));
+        }
+        if (payload.at("name") == "acme-utils") {
+            CHECK(payload.at("event") == "name.reserved");
+            CHECK(payload.at("state") == "reserved");
+            CHECK(payload.at("risk").is_null());
+            CHECK(payload.at("public_version") == "0.0.0");
+            CHECK(payload.at("internal_version") == "1.1.0");
+            CHECK(payload.at("owners") == json::array({"acme-security"}));
+            CHECK(payload.at("repositories") == json::array({"pypi-local", "pypi-team"}));
+        }
         if (payload.at("name") == "acme-toolkit") {
             CHECK(payload.at("state") == "taken");
             CHECK(payload.at("risk") == "critical");
