@@ -151,7 +151,10 @@ UploadOutcome classify_upload_answer(long status, const std::string& message) {
     return UploadOutcome::rejected;
 }
 
-Uploader::Uploader(http::Client& http, const config::PypiConfig& config) : m_http(http), m_config(config) {}
+Uploader::Uploader(http::Client& http, const config::PypiConfig& config, http::RetryPolicy retry)
+    : m_http(http), m_config(config), m_retry(retry) {
+    m_retry.on_429 = false;
+}
 
 UploadResult Uploader::upload(const UploadFile& file) {
     http::Request request;
@@ -160,9 +163,7 @@ UploadResult Uploader::upload(const UploadFile& file) {
     request.timeout = m_config.timeout;
     request.basic_auth = http::BasicAuth{"__token__", m_config.token};
     // Only transport errors and 5xx are worth retrying here: a 429 means "stop creating projects".
-    http::RetryPolicy retry;
-    retry.on_429 = false;
-    request.retry = retry;
+    request.retry = m_retry;
     for (const auto& [name, value] : file.fields) {
         request.form.push_back({name, value, std::nullopt, {}});
     }

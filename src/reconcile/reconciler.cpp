@@ -168,6 +168,7 @@ void Reconciler::list_repository(const std::string& repo, ListingMode mode, RunR
                     record.repositories = {seen.repository};
                     record.internal_version = seen.version;
                     m_unrecorded.emplace(seen.name, std::move(record));
+                    ++report.new_names; // what a real run would add to the ledger
                 }
             }
             return;
@@ -200,13 +201,17 @@ void Reconciler::list_repository(const std::string& repo, ListingMode mode, RunR
 }
 
 void Reconciler::settle_waiting(Settler& settler, RunReport& report) {
-    const auto& run = report.run;
+    auto& run = report.run;
     if (report.dry_run == DryRun::yes || run.auth_failed || run.rate_limited || run.budget_exhausted) {
         return;
     }
     const auto slots = m_services.ledger.upload_slots_available(
         m_services.now(), m_services.config.pypi.max_new_projects_per_hour);
     if (!slots || *slots <= 0) {
+        // Names still waiting for the budget: the summary says when the next slot comes.
+        if (auto waiting = m_services.ledger.waiting_for_upload(1); waiting && !waiting->empty()) {
+            run.budget_exhausted = true;
+        }
         return;
     }
     std::int64_t room = *slots;

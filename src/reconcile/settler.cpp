@@ -111,6 +111,12 @@ void Settler::settle(std::span<const ledger::NameRecord> names, RunState& run) {
         keys.push_back(record->name);
     }
     const auto results = m_services.index.look_up_all(keys);
+    // Every held name of this batch counts for the "too similar" check, whatever its place in it.
+    for (std::size_t i = 0; i < remote.size(); ++i) {
+        if (results[i] && results[i]->has_value()) {
+            known().add(remote[i]->name);
+        }
+    }
 
     // 3. Held names are recorded; free ones are reserved unless PyPI would refuse them anyway.
     for (std::size_t i = 0; i < remote.size(); ++i) {
@@ -120,7 +126,6 @@ void Settler::settle(std::span<const ledger::NameRecord> names, RunState& run) {
             const auto state = result.error().rate_limited ? NameState::pending : NameState::failed;
             apply_outcome(record.name, Outcome{.state = state, .error = result.error().message}, run);
         } else if (result->has_value()) {
-            known().add(record.name);
             apply_outcome(record.name,
                           classify_held(**result, record.internal_version, config.pypi, config.placeholder),
                           run);

@@ -17,14 +17,11 @@
 //   anything else                         rejected           -> failed, with PyPI's message
 
 #include "namekeeper/config/config.hpp"
+#include "namekeeper/http/client.hpp"
 
 #include <string>
 #include <utility>
 #include <vector>
-
-namespace namekeeper::http {
-class Client;
-}
 
 namespace namekeeper::index {
 
@@ -61,13 +58,16 @@ struct UploadResult {
 
 class Uploader {
 public:
-    Uploader(http::Client& http, const config::PypiConfig& config);
+    // `retry` applies to every upload, except that a 429 is never retried (it means "stop creating
+    // projects"); tests pass short delays.
+    Uploader(http::Client& http, const config::PypiConfig& config, http::RetryPolicy retry = {});
 
     [[nodiscard]] UploadResult upload(const UploadFile& file);
 
 private:
     http::Client& m_http;
     const config::PypiConfig& m_config;
+    http::RetryPolicy m_retry;
 };
 
 } // namespace namekeeper::index
