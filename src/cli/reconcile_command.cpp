@@ -96,8 +96,16 @@ int run_reconcile(const config::Config& config, const ReconcileArgs& args) {
         spdlog::warn("failed: {}", failure);
     }
 
-    if (args.fail_on_risk && any_critical(*records)) {
-        return k_exit_risk;
+    if (args.fail_on_risk) {
+        // Only the taken names: the whole ledger is loaded for --report alone (memory at scale).
+        const auto taken = ledger->list(ledger::NameState::taken);
+        if (!taken) {
+            std::cerr << "namekeeper: " << taken.error().message << "\n";
+            return k_exit_failed;
+        }
+        if (any_critical(*taken)) {
+            return k_exit_risk;
+        }
     }
     const bool failed = !report.listing_errors.empty() || report.run.failed > 0 || report.run.auth_failed ||
                         !report.run.failures.empty();

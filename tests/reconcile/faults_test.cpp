@@ -78,7 +78,7 @@ TEST_CASE("a page that never ends, every time: a listing error, the earlier page
     const auto report = company.reconcile({.mode = ListingMode::full});
     REQUIRE(report.listing_errors.size() == 1);
     CHECK(report.listing_errors.front().starts_with("listing repository pypi-local at offset 4: "));
-    CHECK(report.listing_errors.front().ends_with("(after 3 attempts)"));
+    CHECK(report.listing_errors.front().ends_with("; gave up after 3 attempts"));
     CHECK(company.states().size() == 4);
     auto ledger = company.open_ledger();
     const auto mark = ledger.watermark("pypi-local");
