@@ -8,14 +8,13 @@
 #include "namekeeper/webhook/metrics.hpp"
 #include "namekeeper/webhook/payload.hpp"
 
-#include <fmt/format.h>
-#include <httplib.h>
-#include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
-
 #include <atomic>
 #include <condition_variable>
+#include <fmt/format.h>
+#include <httplib.h>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 #include <thread>
 #include <unistd.h>
 #include <unordered_map>
@@ -81,12 +80,13 @@ public:
             return std::unexpected(fmt::format("webhook.listen {} is not HOST:PORT", listen));
         }
         configure_server();
-        const int port = address->second == 0 ? m_server.bind_to_any_port(address->first)
-                                              : (m_server.bind_to_port(address->first, address->second)
-                                                     ? address->second
-                                                     : -1);
+        const int port =
+            address->second == 0
+                ? m_server.bind_to_any_port(address->first)
+                : (m_server.bind_to_port(address->first, address->second) ? address->second : -1);
         if (port < 0) {
-            return std::unexpected(fmt::format("cannot listen on {} (address in use or not available)", listen));
+            return std::unexpected(
+                fmt::format("cannot listen on {} (address in use or not available)", listen));
         }
         spdlog::info("listening on {}:{} for Artifactory webhooks", address->first, port);
         return port;
@@ -94,16 +94,34 @@ public:
 
     void run() {
         std::thread worker([this] { work(); });
-        m_server.listen_after_bind();
-        stop();
+        std::atomic<bool> listening_done{false};
+        std::thread listener([&] {
+            m_server.listen_after_bind();
+            listening_done = true;
+            stop(); // the server may also end on its own (its socket failed)
+        });
+        {
+            std::unique_lock lock(m_wake_mutex);
+            m_stop_requested.wait(lock, [&] { return m_stopping.load(); });
+        }
+        // httplib's stop() does nothing until the accept loop runs: a stop() that came early is
+        // repeated until the loop has seen it.
+        while (!listening_done) {
+            m_server.stop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        listener.join();
         worker.join();
         spdlog::info("stopped; {} names wait in the queue", queue_depth());
     }
 
     void stop() {
-        m_stopping = true;
-        m_server.stop();
+        {
+            std::lock_guard lock(m_wake_mutex);
+            m_stopping = true;
+        }
         m_wake.notify_all();
+        m_stop_requested.notify_all();
     }
 
 private:
@@ -117,14 +135,19 @@ private:
         m_server.Post("/webhooks/artifactory",
                       [this](const httplib::Request& req, httplib::Response& res) { on_event(req, res); });
         m_server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { on_health(res); });
-        m_server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) { on_metrics(res); });
+        m_server.Get("/metrics",
+                     [this](const httplib::Request&, httplib::Response& res) { on_metrics(res); });
         m_server.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
             if (res.status == 413) {
                 count("rejected", "too-large");
-                answer(res, 413, {{"error", fmt::format("body larger than webhook.max_body_bytes ({} bytes)",
-                                                        m_deps.config.webhook.max_body_bytes)}});
+                answer(res, 413,
+                       {{"error", fmt::format("body larger than webhook.max_body_bytes ({} bytes)",
+                                              m_deps.config.webhook.max_body_bytes)}});
             } else if (res.status == 404) {
                 answer(res, 404, {{"error", "no such endpoint; Artifactory posts to /webhooks/artifactory"}});
+            } else if (res.body.empty()) { // httplib's own refusals (a malformed request, a short body)
+                count("rejected", "bad-request");
+                answer(res, res.status, {{"error", fmt::format("malformed HTTP request ({})", res.status)}});
             }
         });
     }
@@ -161,9 +184,10 @@ private:
         const auto derived = pypi::derive_artifact_name(event->path);
         if (!derived || !derived->has_value()) {
             count("ignored", "not-a-package");
-            answer(res, 202, {{"accepted", false},
-                              {"reason", !derived ? "no package name in the path: " + derived.error().reason
-                                                  : std::string("not a Python distribution")}});
+            answer(res, 202,
+                   {{"accepted", false},
+                    {"reason", !derived ? "no package name in the path: " + derived.error().reason
+                                        : std::string("not a Python distribution")}});
             return;
         }
         const std::string name = (*derived)->name;
@@ -185,7 +209,7 @@ private:
         }
         remember(name);
         count("accepted", *queued == ledger::Enqueued::newly ? "queued" : "duplicate");
-        m_wake.notify_one();
+        wake_worker();
         answer(res, 202, {{"accepted", true}, {"name", name}});
     }
 
@@ -198,7 +222,8 @@ private:
     void remember(const std::string& name) {
         std::lock_guard lock(m_recent_mutex);
         if (m_recent.size() > 100'000) {
-            std::erase_if(m_recent, [now = Clock::now()](const auto& e) { return now - e.second >= k_recent_window; });
+            std::erase_if(m_recent,
+                          [now = Clock::now()](const auto& e) { return now - e.second >= k_recent_window; });
         }
         m_recent[name] = Clock::now();
     }
@@ -226,23 +251,41 @@ private:
             }
             if (const auto counts = m_front->counts()) {
                 for (const auto state : ledger::k_all_states) {
-                    m_metrics.set(k_metric_names, {ledger::to_string(state)}, static_cast<double>((*counts)[state]));
+                    m_metrics.set(k_metric_names, {ledger::to_string(state)},
+                                  static_cast<double>((*counts)[state]));
                 }
             }
         }
         res.set_content(m_metrics.render(), "text/plain; version=0.0.4");
     }
 
+    // A wake-up sent while the worker is busy is kept for its next idle(), not lost.
+    void wake_worker() {
+        {
+            std::lock_guard lock(m_wake_mutex);
+            m_woken = true;
+        }
+        m_wake.notify_all();
+    }
+
+    // Waits for a wake-up, a stop or k_idle_poll (names another process queued).
+    void idle() {
+        std::unique_lock lock(m_wake_mutex);
+        m_wake.wait_for(lock, k_idle_poll, [this] { return m_woken || m_stopping.load(); });
+        m_woken = false;
+    }
+
     // The worker: settles queued names one at a time until stopped.
     void work() {
         auto& ledger = *m_back;
-        reconcile::Services services{m_deps.config,
-                                     ledger,
-                                     m_deps.index,
-                                     m_deps.uploader,
-                                     "serve:" + std::to_string(::getpid()),
-                                     [] { return Clock::now(); },
-                                     [this](std::string_view outcome) { m_metrics.increment(k_metric_uploads, {outcome}); }};
+        reconcile::Services services{
+            m_deps.config,
+            ledger,
+            m_deps.index,
+            m_deps.uploader,
+            "serve:" + std::to_string(::getpid()),
+            [] { return Clock::now(); },
+            [this](std::string_view outcome) { m_metrics.increment(k_metric_uploads, {outcome}); }};
         reconcile::Settler settler(services, reconcile::DryRun::no);
         reconcile::RunState run;
         std::optional<Clock::time_point> rate_limited_at;
@@ -252,8 +295,7 @@ private:
                 if (!next) {
                     spdlog::error("reading the queue: {}", next.error().message);
                 }
-                std::unique_lock lock(m_wake_mutex);
-                m_wake.wait_for(lock, k_idle_poll);
+                idle();
                 continue;
             }
             if (run.rate_limited && rate_limited_at && Clock::now() - *rate_limited_at > k_rate_limit_pause) {
@@ -261,8 +303,7 @@ private:
             }
             const bool was_rate_limited = run.rate_limited;
             if (!settle(ledger, settler, run, **next)) {
-                std::unique_lock lock(m_wake_mutex); // the ledger is busy or broken: do not spin
-                m_wake.wait_for(lock, k_idle_poll);
+                idle(); // the ledger is busy or broken: do not spin
             }
             if (run.rate_limited && !was_rate_limited) {
                 rate_limited_at = Clock::now();
@@ -296,8 +337,9 @@ private:
         if (*record && !settled) {
             const auto started = std::chrono::steady_clock::now();
             settler.settle(std::span(&**record, 1), run);
-            m_metrics.observe(k_metric_lookup_duration,
-                              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+            m_metrics.observe(
+                k_metric_lookup_duration,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         }
         if (auto r = ledger.dequeue(item.name); !r) {
             spdlog::error("{}: {}", item.name, r.error().message);
@@ -313,16 +355,24 @@ private:
     std::mutex m_front_mutex;
     std::optional<ledger::Ledger> m_back; // the worker's own connection
     std::atomic<bool> m_stopping{false};
-    std::mutex m_wake_mutex;
-    std::condition_variable m_wake;
+    std::mutex m_wake_mutex;                  // guards m_woken and the changes of m_stopping
+    std::condition_variable m_wake;           // the worker waits on it
+    std::condition_variable m_stop_requested; // run() waits on it
+    bool m_woken = false;
     std::mutex m_recent_mutex;
     std::unordered_map<std::string, Clock::time_point> m_recent;
 };
 
 Service::Service(ServiceDeps deps) : m_impl(std::make_unique<Impl>(std::move(deps))) {}
 Service::~Service() = default;
-std::expected<int, std::string> Service::start(const std::string& listen) { return m_impl->start(listen); }
-void Service::run() { m_impl->run(); }
-void Service::stop() { m_impl->stop(); }
+std::expected<int, std::string> Service::start(const std::string& listen) {
+    return m_impl->start(listen);
+}
+void Service::run() {
+    m_impl->run();
+}
+void Service::stop() {
+    m_impl->stop();
+}
 
 } // namespace namekeeper::webhook
