@@ -4,6 +4,7 @@
 #include "namekeeper/pypi/filename.hpp"
 #include "namekeeper/reconcile/classify.hpp"
 #include "namekeeper/reconcile/settler.hpp"
+#include "namekeeper/util/file_lock.hpp"
 #include "namekeeper/webhook/auth.hpp"
 #include "namekeeper/webhook/metrics.hpp"
 #include "namekeeper/webhook/payload.hpp"
@@ -16,7 +17,6 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <thread>
-#include <unistd.h>
 #include <unordered_map>
 
 namespace namekeeper::webhook {
@@ -27,6 +27,8 @@ using Clock = ledger::Clock;
 
 // A name committed to the queue this recently is answered from memory on a duplicate event.
 constexpr std::chrono::seconds k_recent_window{60};
+// The owner of this service's ledger claims; unique because only one serve holds the serve lock.
+constexpr std::string_view k_claim_owner = "serve";
 // After a 429 on upload, the worker leaves new projects alone this long.
 constexpr std::chrono::minutes k_rate_limit_pause{10};
 // How long the worker sleeps when the queue is empty (it is also woken by every accepted event,
@@ -73,6 +75,15 @@ public:
         if (!front || !back) {
             return std::unexpected((!front ? front : back).error().message);
         }
+        // One serve per ledger: then its claims can carry a fixed owner, and a service restarted after
+        // a crash takes over the claims of its dead predecessor instead of waiting out their lease.
+        const std::string lock_path = config.ledger.path.string() + ".serve.lock";
+        auto lock = util::FileLock::try_acquire(lock_path);
+        if (!lock) {
+            return std::unexpected(
+                fmt::format("another namekeeper serve uses the ledger {} (cannot lock {})", config.ledger.path.string(), lock_path));
+        }
+        m_lock.emplace(std::move(*lock));
         m_front.emplace(std::move(*front));
         m_back.emplace(std::move(*back));
         const auto address = split_listen(listen);
@@ -283,7 +294,7 @@ private:
             ledger,
             m_deps.index,
             m_deps.uploader,
-            "serve:" + std::to_string(::getpid()),
+            std::string(k_claim_owner),
             [] { return Clock::now(); },
             [this](std::string_view outcome) { m_metrics.increment(k_metric_uploads, {outcome}); }};
         reconcile::Settler settler(services, reconcile::DryRun::no);
@@ -351,6 +362,7 @@ private:
     ServiceDeps m_deps;
     httplib::Server m_server;
     MetricsRegistry m_metrics;
+    std::optional<util::FileLock> m_lock;  // held while the service exists
     std::optional<ledger::Ledger> m_front; // request handlers, under m_front_mutex
     std::mutex m_front_mutex;
     std::optional<ledger::Ledger> m_back; // the worker's own connection

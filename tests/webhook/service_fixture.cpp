@@ -89,7 +89,7 @@ HttpAnswer WebhookClient::get(const std::string& path) {
     return to_answer(m_impl->client.Get(path));
 }
 
-std::string raw_exchange(int port, std::string_view request) {
+std::string raw_exchange(int port, std::string_view request, SendSide send_side) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) {
         throw std::runtime_error("socket() failed");
@@ -109,7 +109,11 @@ std::string raw_exchange(int port, std::string_view request) {
             }
             sent += static_cast<std::size_t>(n);
         }
-        ::shutdown(fd, SHUT_WR);
+        if (send_side == SendSide::close) {
+            ::shutdown(fd, SHUT_WR);
+        }
+        const timeval limit{.tv_sec = 20, .tv_usec = 0}; // a test that hangs fails instead
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
         char buffer[4096];
         for (;;) {
             const auto n = ::recv(fd, buffer, sizeof buffer, 0);

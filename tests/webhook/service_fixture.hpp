@@ -69,9 +69,12 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// Writes `request` as it is to 127.0.0.1:port, closes the sending side and returns everything the
-// server wrote back (the raw HTTP response), for requests no well-behaved client would send.
-std::string raw_exchange(int port, std::string_view request);
+// Writes `request` as it is to 127.0.0.1:port and returns everything the server wrote back (the raw
+// HTTP response) until it closed the connection, for requests no well-behaved client would send.
+// With SendSide::close the client shuts its sending side right after the request, as a client that
+// dies mid-request does: cpp-httplib then answers nothing at all.
+enum class SendSide { keep_open, close };
+std::string raw_exchange(int port, std::string_view request, SendSide send_side = SendSide::keep_open);
 // The status code of a raw HTTP response ("HTTP/1.1 400 Bad Request..." -> 400), 0 when none.
 int raw_status(std::string_view response);
 

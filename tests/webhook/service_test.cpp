@@ -1,10 +1,16 @@
 // webhook::Service over real HTTP on loopback, in this process, against the PyPI stand-in.
 // The process-level cases (signals, kill -9, a parallel reconcile) are in tests/cli/serve_test.cpp.
 
+#include "namekeeper/http/client.hpp"
+#include "namekeeper/index/public_index.hpp"
+#include "namekeeper/index/uploader.hpp"
+#include "namekeeper/notify/notifier.hpp"
 #include "namekeeper/util/digest.hpp"
+#include "namekeeper/webhook/service.hpp"
 #include "webhook/service_fixture.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -154,7 +160,7 @@ TEST_CASE("serve: bad requests are refused with a JSON error", "[webhook][servic
         CHECK(error(answer) == "\"data.path\" contains a \"..\" segment");
         answer = client.post(relocated_event("moved", "pypi-local", "/etc/acme-1.0.tar.gz"));
         CHECK(answer.status == 400);
-        CHECK(error(answer) == "\"data.target_repo_path\" has an empty segment");
+        CHECK(error(answer) == "\"data.target_repo_path\" must be relative to the repository");
     }
     SECTION("a body over max_body_bytes is 413") {
         const auto answer =
@@ -173,16 +179,23 @@ TEST_CASE("serve: bad requests are refused with a JSON error", "[webhook][servic
         const auto get = client.get("/webhooks/artifactory");
         CHECK(get.status == 404);
     }
-    SECTION("a body shorter than its Content-Length, and a garbled request line") {
+    SECTION("a garbled request line") {
+        const auto garbled = raw_exchange(harness.port(), "BREW /pot HTCPCP/1.0 junk\r\n\r\n");
+        CHECK(raw_status(garbled) == 400);
+        const auto body = garbled.substr(garbled.find("\r\n\r\n") + 4);
+        CHECK(json::parse(body) == json{{"error", "malformed HTTP request (400)"}});
+    }
+    SECTION("a client that hangs up before the body is complete") {
         const std::string event = wheel_event("acme-utils");
         const auto truncated = raw_exchange(
             harness.port(),
             fmt::format("POST /webhooks/artifactory HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                         "X-JFrog-Event-Auth: {}\r\nContent-Length: {}\r\n\r\n{}",
-                        k_webhook_secret, event.size() + 10, event));
-        CHECK(raw_status(truncated) == 400);
-        const auto garbled = raw_exchange(harness.port(), "BREW /pot HTCPCP/1.0 junk\r\n\r\n");
-        CHECK(raw_status(garbled) == 400);
+                        k_webhook_secret, event.size() + 10, event),
+            SendSide::close);
+        CHECK(truncated.empty());
+        // Nothing was taken from the partial body, and the service still answers.
+        CHECK(client.get("/healthz").status == 200);
     }
     auto ledger = harness.open_ledger();
     CHECK(ledger.queue_depth() == 0);
@@ -195,8 +208,9 @@ TEST_CASE("serve: the secret is checked, plain or as the body's HMAC", "[webhook
     const std::string body = wheel_event("acme-cli");
 
     for (const auto& auth : std::vector<std::optional<std::string>>{
-             std::nullopt, std::string(), std::string("wrong"), std::string(k_webhook_secret) + " ",
-             util::hmac_sha256_hex(k_webhook_secret, body + " "), util::hmac_sha256_hex("wrong", body)}) {
+             std::nullopt, std::string(), std::string("wrong"), std::string(k_webhook_secret) + "x",
+             std::string(k_webhook_secret).substr(1), util::hmac_sha256_hex(k_webhook_secret, body + " "),
+             util::hmac_sha256_hex("wrong", body)}) {
         const auto answer = client.post(body, auth);
         CHECK(answer.status == 401);
         CHECK(json::parse(answer.body) == json{{"error", "missing or wrong X-JFrog-Event-Auth header"}});
@@ -310,13 +324,17 @@ TEST_CASE("serve: /healthz and /metrics", "[webhook][service]") {
     has("namekeeper_lookup_duration_seconds_count 1");
 }
 
-TEST_CASE("serve: /healthz is 503 when the ledger is broken", "[webhook][service]") {
+TEST_CASE("serve: one service per ledger", "[webhook][service]") {
     ServiceHarness harness;
-    WebhookClient client(harness.port());
-    REQUIRE(client.get("/healthz").status == 200);
-    std::filesystem::resize_file(harness.ledger_path(), 0); // the service's connections still hold it open
-    std::filesystem::remove(harness.ledger_path().string() + "-wal");
-    const auto health = client.get("/healthz");
-    INFO(health.body);
-    CHECK(health.status == 503);
+    const auto config = service_config(harness.pypi(), harness.ledger_path());
+    auto http = http::make_client({});
+    index::PublicIndex index(*http, config.pypi);
+    index::Uploader uploader(*http, config.pypi);
+    notify::Notifier notifier(*http, config.notify);
+    webhook::Service second({config, index, uploader, notifier, {}});
+    const auto started = second.start("127.0.0.1:0");
+    REQUIRE_FALSE(started.has_value());
+    CHECK(started.error() ==
+          fmt::format("another namekeeper serve uses the ledger {} (cannot lock {}.serve.lock)",
+                      harness.ledger_path().string(), harness.ledger_path().string()));
 }
