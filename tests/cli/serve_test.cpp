@@ -297,6 +297,7 @@ TEST_CASE("serve and a timer-run reconcile share the ledger without double uploa
     standins::ArtifactoryStandin artifactory;
     standins::PypiStandin pypi;
     standins::populate_sample_company(artifactory, pypi);
+    pypi.set_new_projects_per_hour(1000); // warehouse's 20 would stop the 30 sample names
     pypi.set_latency(20ms, standins::LatencyScope::reads_and_uploads);
     artifactory.set_bearer_token(std::string(standins::k_sample_artifactory_token));
     const auto config = write_serve_config(dir, pypi, artifactory.base_url());
