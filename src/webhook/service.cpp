@@ -16,6 +16,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <thread>
 #include <unordered_map>
 
@@ -29,6 +30,7 @@ using Clock = ledger::Clock;
 constexpr std::chrono::seconds k_recent_window{60};
 // The owner of this service's ledger claims; unique because only one serve holds the serve lock.
 constexpr std::string_view k_claim_owner = "serve";
+constexpr int k_listen_backlog = 1024; // the kernel caps it at net.core.somaxconn
 // After a 429 on upload, the worker leaves new projects alone this long.
 constexpr std::chrono::minutes k_rate_limit_pause{10};
 // How long the worker sleeps when the queue is empty (it is also woken by every accepted event,
@@ -80,8 +82,8 @@ public:
         const std::string lock_path = config.ledger.path.string() + ".serve.lock";
         auto lock = util::FileLock::try_acquire(lock_path);
         if (!lock) {
-            return std::unexpected(
-                fmt::format("another namekeeper serve uses the ledger {} (cannot lock {})", config.ledger.path.string(), lock_path));
+            return std::unexpected(fmt::format("another namekeeper serve uses the ledger {} (cannot lock {})",
+                                               config.ledger.path.string(), lock_path));
         }
         m_lock.emplace(std::move(*lock));
         m_front.emplace(std::move(*front));
@@ -98,6 +100,11 @@ public:
         if (port < 0) {
             return std::unexpected(
                 fmt::format("cannot listen on {} (address in use or not available)", listen));
+        }
+        // cpp-httplib 0.11.4 listens with a backlog of 5: clients that connect at once overflow it,
+        // and the kernel's retransmission then costs each of them a second. listen() again resizes it.
+        if (m_listen_fd < 0 || ::listen(m_listen_fd, k_listen_backlog) != 0) {
+            spdlog::warn("could not enlarge the listen backlog; bursts of new connections may wait");
         }
         spdlog::info("listening on {}:{} for Artifactory webhooks", address->first, port);
         return port;
@@ -137,6 +144,15 @@ public:
 
 private:
     void configure_server() {
+        // httplib's default options set SO_REUSEPORT, which lets a second service bind the same port
+        // and silently take part of the events; SO_REUSEADDR alone still allows a prompt restart.
+        m_server.set_socket_options([this](int fd) {
+            const int yes = 1;
+            if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) != 0) {
+                spdlog::warn("setsockopt(SO_REUSEADDR) failed; a restart may have to wait for the port");
+            }
+            m_listen_fd = fd;
+        });
         m_server.set_tcp_nodelay(true);
         m_server.set_keep_alive_max_count(1000);
         m_server.set_read_timeout(10, 0);
@@ -363,6 +379,7 @@ private:
     httplib::Server m_server;
     MetricsRegistry m_metrics;
     std::optional<util::FileLock> m_lock;  // held while the service exists
+    int m_listen_fd = -1;                  // owned by m_server
     std::optional<ledger::Ledger> m_front; // request handlers, under m_front_mutex
     std::mutex m_front_mutex;
     std::optional<ledger::Ledger> m_back; // the worker's own connection

@@ -338,3 +338,18 @@ TEST_CASE("serve: one service per ledger", "[webhook][service]") {
           fmt::format("another namekeeper serve uses the ledger {} (cannot lock {}.serve.lock)",
                       harness.ledger_path().string(), harness.ledger_path().string()));
 }
+
+TEST_CASE("serve: a port in use is refused, not shared", "[webhook][service]") {
+    ServiceHarness first;
+    TempDir other;
+    const auto config = service_config(first.pypi(), other / "ledger.sqlite3");
+    auto http = http::make_client({});
+    index::PublicIndex index(*http, config.pypi);
+    index::Uploader uploader(*http, config.pypi);
+    notify::Notifier notifier(*http, config.notify);
+    webhook::Service second({config, index, uploader, notifier, {}});
+    const std::string listen = fmt::format("127.0.0.1:{}", first.port());
+    const auto started = second.start(listen);
+    REQUIRE_FALSE(started.has_value());
+    CHECK(started.error() == fmt::format("cannot listen on {} (address in use or not available)", listen));
+}
