@@ -315,6 +315,20 @@ int main(int argc, char** argv) {
     // Forked before this process starts any thread.
     const auto [killed_accepted, killed_found] = kill_check(dir, options);
     {
+        // The commit each unique event waits for, alone: one connection, no worker, no HTTP.
+        auto ledger = open(dir / "enqueue-only.sqlite3");
+        const auto names = names_with("bench-enqueue", options.unique);
+        const auto started = Clock::now();
+        for (const auto& name : names) {
+            if (!ledger.enqueue(name, "pypi-local", name + "/1.0.0/x.whl", ledger::Clock::now())) {
+                throw std::runtime_error("enqueue failed");
+            }
+        }
+        const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        fmt::print("ledger     enqueue alone: {:.0f} commits/s ({:.0f} us each)\n", names.size() / seconds,
+                   seconds * 1e6 / static_cast<double>(names.size()));
+    }
+    {
         Running running(dir / "ledger.sqlite3", options.latency_ms);
         auto ledger = open(dir / "ledger.sqlite3");
 

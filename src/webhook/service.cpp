@@ -30,6 +30,9 @@ using Clock = ledger::Clock;
 constexpr std::chrono::seconds k_recent_window{60};
 // The owner of this service's ledger claims; unique because only one serve holds the serve lock.
 constexpr std::string_view k_claim_owner = "serve";
+// cpp-httplib keeps a pool thread on each keep-alive connection until it closes or idles out: a client
+// connection beyond the pool waits for one (up to the keep-alive timeout, 5 s). Idle threads are cheap.
+constexpr std::size_t k_http_threads = 64;
 constexpr int k_listen_backlog = 1024; // the kernel caps it at net.core.somaxconn
 // After a 429 on upload, the worker leaves new projects alone this long.
 constexpr std::chrono::minutes k_rate_limit_pause{10};
@@ -158,7 +161,7 @@ private:
         m_server.set_read_timeout(10, 0);
         m_server.set_write_timeout(10, 0);
         m_server.set_payload_max_length(m_deps.config.webhook.max_body_bytes);
-        m_server.new_task_queue = [] { return new httplib::ThreadPool(16); };
+        m_server.new_task_queue = [] { return new httplib::ThreadPool(k_http_threads); };
         m_server.Post("/webhooks/artifactory",
                       [this](const httplib::Request& req, httplib::Response& res) { on_event(req, res); });
         m_server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { on_health(res); });
