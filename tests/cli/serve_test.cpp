@@ -330,3 +330,15 @@ TEST_CASE("serve and a timer-run reconcile share the ledger without double uploa
     serve.signal(SIGTERM);
     CHECK(serve.wait() == 0);
 }
+
+TEST_CASE("serve: a SIGTERM right after start is not lost", "[cli][serve]") {
+    TempDir dir;
+    standins::PypiStandin pypi;
+    const auto config = write_serve_config(dir, pypi);
+    ServeProcess serve(
+        config,
+        dir / "serve.log"); // returns once "listening on" is logged, maybe before the accept loop runs
+    serve.signal(SIGTERM);
+    CHECK(serve.wait(10s) == 0);
+    CHECK(serve.log().find("stopped; 0 names wait in the queue") != std::string::npos);
+}
