@@ -181,6 +181,10 @@ ServiceHarness::ServiceHarness(Options options) : m_ledger_path(m_dir / "ledger.
     m_index = std::make_unique<index::PublicIndex>(*m_http, m_config.pypi);
     m_uploader = std::make_unique<index::Uploader>(*m_http, m_config.pypi);
     m_notifier = std::make_unique<notify::Notifier>(*m_http, m_config.notify);
+    start();
+}
+
+void ServiceHarness::start() {
     m_service = std::make_unique<webhook::Service>(webhook::ServiceDeps{
         m_config, *m_index, *m_uploader, *m_notifier, m_config.artifactory.repositories});
     const auto port = m_service->start(m_config.webhook.listen);
@@ -189,6 +193,12 @@ ServiceHarness::ServiceHarness(Options options) : m_ledger_path(m_dir / "ledger.
     }
     m_port = *port;
     m_runner = std::thread([this] { m_service->run(); });
+}
+
+void ServiceHarness::restart() {
+    stop();
+    m_service.reset();
+    start();
 }
 
 ServiceHarness::~ServiceHarness() {

@@ -107,8 +107,12 @@ public:
     [[nodiscard]] bool wait_settled(std::string_view name) const;
     // Stops the service and waits for run() to return.
     void stop();
+    // Stops the service and starts a new one on the same ledger (a new port; nothing in memory).
+    void restart();
 
 private:
+    void start();
+
     TempDir m_dir;
     standins::PypiStandin m_pypi;
     std::filesystem::path m_ledger_path;

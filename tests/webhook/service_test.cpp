@@ -278,13 +278,20 @@ TEST_CASE("serve: a flood of duplicates costs one look-up and one upload per nam
         CHECK(uploads_for(harness.pypi(), name) == 1);
     }
 
-    // Later duplicates of settled names cost nothing either.
-    WebhookClient client(harness.port());
-    for (const auto& name : names) {
-        CHECK(client.post(wheel_event(name)).status == 202);
+    // Later duplicates of settled names cost nothing either: within a minute they are answered from
+    // memory; after a restart they pass through the queue, and the worker sees they are settled.
+    for (int round = 0; round < 2; ++round) {
+        WebhookClient client(harness.port());
+        for (const auto& name : names) {
+            const auto answer = client.post(wheel_event(name));
+            CHECK(answer.status == 202);
+            CHECK(json::parse(answer.body)["accepted"] == true);
+        }
+        REQUIRE(wait_for([&] { return ledger.queue_depth() == 0; }));
+        CHECK(harness.pypi().request_count(standins::PypiEndpoint::simple) == names.size());
+        CHECK(harness.pypi().request_count(standins::PypiEndpoint::upload) == names.size());
+        harness.restart();
     }
-    REQUIRE(wait_for([&] { return ledger.queue_depth() == 0; }));
-    CHECK(harness.pypi().request_count(standins::PypiEndpoint::simple) == names.size());
 }
 
 TEST_CASE("serve: /healthz and /metrics", "[webhook][service]") {
