@@ -42,8 +42,8 @@ public:
     Service(const Service&) = delete;
     Service& operator=(const Service&) = delete;
 
-    // Opens the ledger, takes the serve lock and binds `listen` (HOST:PORT; port 0 picks one). Returns the bound port, or
-    // a sentence saying what went wrong.
+    // Opens the ledger, takes the serve lock and binds `listen` (HOST:PORT; port 0 picks one). Returns the
+    // bound port, or a sentence saying what went wrong.
     [[nodiscard]] std::expected<int, std::string> start(const std::string& listen);
 
     // Serves until stop(); then lets the worker finish the name in hand and returns.
