@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/runtime.hpp"
+#include "namekeeper/config/loader.hpp"
 #include "namekeeper/webhook/service.hpp"
 
 #include <csignal>
@@ -42,13 +43,23 @@ int run_serve(const config::Config& config, const ServeArgs& args) {
                      "webhook.insecure_no_auth: true is allowed only on a loopback listener\n";
         return k_exit_usage;
     }
+    const std::string listen = args.listen.value_or(config.webhook.listen);
+    if (config.webhook.insecure_no_auth) {
+        // The loader checked webhook.listen; --listen must not widen who may post unauthenticated.
+        const auto address = webhook::split_listen(listen); // unlike the loader's parser, takes port 0
+        if (address && !config::is_loopback_host(address->first)) {
+            std::cerr << "namekeeper: --listen " << listen
+                      << " is not a loopback address, which webhook.insecure_no_auth: true requires\n";
+            return k_exit_usage;
+        }
+    }
     const sigset_t signals = termination_signals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     Runtime runtime(config);
     webhook::Service service(
         {config, runtime.index, runtime.uploader, runtime.notifier, accepted_repositories(config, runtime)});
-    const auto port = service.start(args.listen.value_or(config.webhook.listen));
+    const auto port = service.start(listen);
     if (!port) {
         std::cerr << "namekeeper: " << port.error() << "\n";
         return k_exit_failed;

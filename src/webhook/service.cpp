@@ -4,6 +4,7 @@
 #include "namekeeper/pypi/filename.hpp"
 #include "namekeeper/reconcile/classify.hpp"
 #include "namekeeper/reconcile/settler.hpp"
+#include "namekeeper/util/file_lock.hpp"
 #include "namekeeper/webhook/auth.hpp"
 #include "namekeeper/webhook/metrics.hpp"
 #include "namekeeper/webhook/payload.hpp"
@@ -15,8 +16,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 #include <unordered_map>
 
 namespace namekeeper::webhook {
@@ -27,6 +28,12 @@ using Clock = ledger::Clock;
 
 // A name committed to the queue this recently is answered from memory on a duplicate event.
 constexpr std::chrono::seconds k_recent_window{60};
+// The owner of this service's ledger claims; unique because only one serve holds the serve lock.
+constexpr std::string_view k_claim_owner = "serve";
+// cpp-httplib keeps a pool thread on each keep-alive connection until it closes or idles out: a client
+// connection beyond the pool waits for one (up to the keep-alive timeout, 5 s). Idle threads are cheap.
+constexpr std::size_t k_http_threads = 64;
+constexpr int k_listen_backlog = 1024; // the kernel caps it at net.core.somaxconn
 // After a 429 on upload, the worker leaves new projects alone this long.
 constexpr std::chrono::minutes k_rate_limit_pause{10};
 // How long the worker sleeps when the queue is empty (it is also woken by every accepted event,
@@ -73,6 +80,15 @@ public:
         if (!front || !back) {
             return std::unexpected((!front ? front : back).error().message);
         }
+        // One serve per ledger: then its claims can carry a fixed owner, and a service restarted after
+        // a crash takes over the claims of its dead predecessor instead of waiting out their lease.
+        const std::string lock_path = config.ledger.path.string() + ".serve.lock";
+        auto lock = util::FileLock::try_acquire(lock_path);
+        if (!lock) {
+            return std::unexpected(fmt::format("another namekeeper serve uses the ledger {} (cannot lock {})",
+                                               config.ledger.path.string(), lock_path));
+        }
+        m_lock.emplace(std::move(*lock));
         m_front.emplace(std::move(*front));
         m_back.emplace(std::move(*back));
         const auto address = split_listen(listen);
@@ -88,32 +104,64 @@ public:
             return std::unexpected(
                 fmt::format("cannot listen on {} (address in use or not available)", listen));
         }
+        // cpp-httplib 0.11.4 listens with a backlog of 5: clients that connect at once overflow it,
+        // and the kernel's retransmission then costs each of them a second. listen() again resizes it.
+        if (m_listen_fd < 0 || ::listen(m_listen_fd, k_listen_backlog) != 0) {
+            spdlog::warn("could not enlarge the listen backlog; bursts of new connections may wait");
+        }
         spdlog::info("listening on {}:{} for Artifactory webhooks", address->first, port);
         return port;
     }
 
     void run() {
         std::thread worker([this] { work(); });
-        m_server.listen_after_bind();
-        stop();
+        std::atomic<bool> listening_done{false};
+        std::thread listener([&] {
+            m_server.listen_after_bind();
+            listening_done = true;
+            stop(); // the server may also end on its own (its socket failed)
+        });
+        {
+            std::unique_lock lock(m_wake_mutex);
+            m_stop_requested.wait(lock, [&] { return m_stopping.load(); });
+        }
+        // httplib's stop() does nothing until the accept loop runs: a stop() that came early is
+        // repeated until the loop has seen it.
+        while (!listening_done) {
+            m_server.stop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        listener.join();
         worker.join();
         spdlog::info("stopped; {} names wait in the queue", queue_depth());
     }
 
     void stop() {
-        m_stopping = true;
-        m_server.stop();
+        {
+            std::lock_guard lock(m_wake_mutex);
+            m_stopping = true;
+        }
         m_wake.notify_all();
+        m_stop_requested.notify_all();
     }
 
 private:
     void configure_server() {
+        // httplib's default options set SO_REUSEPORT, which lets a second service bind the same port
+        // and silently take part of the events; SO_REUSEADDR alone still allows a prompt restart.
+        m_server.set_socket_options([this](int fd) {
+            const int yes = 1;
+            if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) != 0) {
+                spdlog::warn("setsockopt(SO_REUSEADDR) failed; a restart may have to wait for the port");
+            }
+            m_listen_fd = fd;
+        });
         m_server.set_tcp_nodelay(true);
         m_server.set_keep_alive_max_count(1000);
         m_server.set_read_timeout(10, 0);
         m_server.set_write_timeout(10, 0);
         m_server.set_payload_max_length(m_deps.config.webhook.max_body_bytes);
-        m_server.new_task_queue = [] { return new httplib::ThreadPool(16); };
+        m_server.new_task_queue = [] { return new httplib::ThreadPool(k_http_threads); };
         m_server.Post("/webhooks/artifactory",
                       [this](const httplib::Request& req, httplib::Response& res) { on_event(req, res); });
         m_server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { on_health(res); });
@@ -127,6 +175,9 @@ private:
                                               m_deps.config.webhook.max_body_bytes)}});
             } else if (res.status == 404) {
                 answer(res, 404, {{"error", "no such endpoint; Artifactory posts to /webhooks/artifactory"}});
+            } else if (res.body.empty()) { // httplib's own refusals (a malformed request, a short body)
+                count("rejected", "bad-request");
+                answer(res, res.status, {{"error", fmt::format("malformed HTTP request ({})", res.status)}});
             }
         });
     }
@@ -188,7 +239,7 @@ private:
         }
         remember(name);
         count("accepted", *queued == ledger::Enqueued::newly ? "queued" : "duplicate");
-        m_wake.notify_one();
+        wake_worker();
         answer(res, 202, {{"accepted", true}, {"name", name}});
     }
 
@@ -238,6 +289,22 @@ private:
         res.set_content(m_metrics.render(), "text/plain; version=0.0.4");
     }
 
+    // A wake-up sent while the worker is busy is kept for its next idle(), not lost.
+    void wake_worker() {
+        {
+            std::lock_guard lock(m_wake_mutex);
+            m_woken = true;
+        }
+        m_wake.notify_all();
+    }
+
+    // Waits for a wake-up, a stop or k_idle_poll (names another process queued).
+    void idle() {
+        std::unique_lock lock(m_wake_mutex);
+        m_wake.wait_for(lock, k_idle_poll, [this] { return m_woken || m_stopping.load(); });
+        m_woken = false;
+    }
+
     // The worker: settles queued names one at a time until stopped.
     void work() {
         auto& ledger = *m_back;
@@ -246,7 +313,7 @@ private:
             ledger,
             m_deps.index,
             m_deps.uploader,
-            "serve:" + std::to_string(::getpid()),
+            std::string(k_claim_owner),
             [] { return Clock::now(); },
             [this](std::string_view outcome) { m_metrics.increment(k_metric_uploads, {outcome}); }};
         reconcile::Settler settler(services, reconcile::DryRun::no);
@@ -258,8 +325,7 @@ private:
                 if (!next) {
                     spdlog::error("reading the queue: {}", next.error().message);
                 }
-                std::unique_lock lock(m_wake_mutex);
-                m_wake.wait_for(lock, k_idle_poll);
+                idle();
                 continue;
             }
             if (run.rate_limited && rate_limited_at && Clock::now() - *rate_limited_at > k_rate_limit_pause) {
@@ -267,8 +333,7 @@ private:
             }
             const bool was_rate_limited = run.rate_limited;
             if (!settle(ledger, settler, run, **next)) {
-                std::unique_lock lock(m_wake_mutex); // the ledger is busy or broken: do not spin
-                m_wake.wait_for(lock, k_idle_poll);
+                idle(); // the ledger is busy or broken: do not spin
             }
             if (run.rate_limited && !was_rate_limited) {
                 rate_limited_at = Clock::now();
@@ -316,12 +381,16 @@ private:
     ServiceDeps m_deps;
     httplib::Server m_server;
     MetricsRegistry m_metrics;
+    std::optional<util::FileLock> m_lock;  // held while the service exists
+    int m_listen_fd = -1;                  // owned by m_server
     std::optional<ledger::Ledger> m_front; // request handlers, under m_front_mutex
     std::mutex m_front_mutex;
     std::optional<ledger::Ledger> m_back; // the worker's own connection
     std::atomic<bool> m_stopping{false};
-    std::mutex m_wake_mutex;
-    std::condition_variable m_wake;
+    std::mutex m_wake_mutex;                  // guards m_woken and the changes of m_stopping
+    std::condition_variable m_wake;           // the worker waits on it
+    std::condition_variable m_stop_requested; // run() waits on it
+    bool m_woken = false;
     std::mutex m_recent_mutex;
     std::unordered_map<std::string, Clock::time_point> m_recent;
 };

@@ -11,7 +11,9 @@
 //
 // Threads: the HTTP server's pool answers requests through one ledger connection (serialized by a
 // mutex); the worker has its own connection. SQLite's locking and the ledger's claims let a
-// timer-run reconcile share the same file.
+// timer-run reconcile share the same file. Only one service per ledger (a flock on
+// `<ledger>.serve.lock`), so its claims have a fixed owner and a restart after a crash takes over
+// the claims the dead process held.
 
 #include "namekeeper/config/config.hpp"
 #include "namekeeper/index/public_index.hpp"
@@ -40,8 +42,8 @@ public:
     Service(const Service&) = delete;
     Service& operator=(const Service&) = delete;
 
-    // Opens the ledger and binds `listen` (HOST:PORT; port 0 picks one). Returns the bound port, or
-    // a sentence saying what went wrong.
+    // Opens the ledger, takes the serve lock and binds `listen` (HOST:PORT; port 0 picks one). Returns the
+    // bound port, or a sentence saying what went wrong.
     [[nodiscard]] std::expected<int, std::string> start(const std::string& listen);
 
     // Serves until stop(); then lets the worker finish the name in hand and returns.
