@@ -300,7 +300,7 @@ TEST_CASE("serve: /healthz and /metrics", "[webhook][service]") {
 
     const auto health = client.get("/healthz");
     CHECK(health.status == 200);
-    CHECK(json::parse(health.body) == json{{"status", "ok"}});
+    CHECK(json::parse(health.body) == json{{"status", "ok"}, {"queue_depth", 0}});
 
     CHECK(client.post(wheel_event("acme-flags")).status == 202);
     REQUIRE(harness.wait_settled("acme-flags"));
