@@ -10,6 +10,7 @@ namespace namekeeper::pypi {
 namespace {
 
 using detail::printable;
+using detail::split;
 
 constexpr std::size_t k_max_path_bytes = 4096;
 constexpr std::size_t k_max_segment_bytes = 255; // NAME_MAX of common file systems
@@ -35,20 +36,6 @@ constexpr std::array<Extension, 7> k_extensions{{
 
 NameError fail(NameErrorKind kind, std::string reason) {
     return NameError{kind, std::move(reason)};
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t at = text.find(separator, start);
-        parts.push_back(
-            text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-        if (at == std::string_view::npos) {
-            return parts;
-        }
-        start = at + 1;
-    }
 }
 
 // The checks that come before anything else: the path must be one that cannot leave the

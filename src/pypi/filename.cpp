@@ -15,25 +15,12 @@ namespace namekeeper::pypi {
 namespace {
 
 using detail::is_ascii_digit;
+using detail::split;
 
 constexpr std::size_t k_python_max_int_digits = 4300;
 
 bool is_ascii(std::string_view text) {
     return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t at = text.find(separator, start);
-        parts.push_back(
-            text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-        if (at == std::string_view::npos) {
-            return parts;
-        }
-        start = at + 1;
-    }
 }
 
 std::string ascii_lower(std::string_view text) {

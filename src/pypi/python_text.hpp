@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace namekeeper::pypi::detail {
 
@@ -25,6 +26,9 @@ std::size_t match_folded_alnum(std::string_view text, std::size_t pos, std::stri
 // `text` made safe to quote in a message: printable ASCII as is, everything else as \xNN, and
 // cut after 100 bytes (with the full length said) so that hostile input cannot flood a log.
 [[nodiscard]] std::string printable(std::string_view text);
+
+// `text` cut at every `separator`; empty fields are kept ("a--b" gives a, "", b).
+[[nodiscard]] std::vector<std::string_view> split(std::string_view text, char separator);
 
 [[nodiscard]] inline bool is_ascii_digit(char c) {
     return c >= '0' && c <= '9';
