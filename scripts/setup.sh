@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what namekeeper needs from Debian (when missing), then configures and builds it.
-#   scripts/setup.sh [--build-dir DIR] [--sanitize] [--werror] [--build-type TYPE] [--with-fuzz]
+#   scripts/setup.sh [--build-dir DIR] [--sanitize] [--werror] [--build-type TYPE] [--no-bench] [--with-fuzz]
 # Safe to run again: installs nothing that is already there, and builds incrementally.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,7 @@ while [ $# -gt 0 ]; do
     --build-dir) build_dir=$2; shift 2 ;;
     --sanitize) cmake_args+=(-DNAMEKEEPER_SANITIZE=ON); shift ;;
     --werror) cmake_args+=(-DNAMEKEEPER_WERROR=ON); shift ;;
+    --no-bench) cmake_args+=(-DNAMEKEEPER_BENCH=OFF); shift ;;
     --build-type) cmake_args+=(-DCMAKE_BUILD_TYPE="$2"); shift 2 ;;
     *) echo "setup.sh: unknown option $1" >&2; exit 2 ;;
   esac
