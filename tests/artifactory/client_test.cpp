@@ -131,7 +131,7 @@ TEST_CASE("discovery lists local and federated PyPI repositories, sorted, whatev
     CHECK(authorization == std::vector<std::string>{"Bearer tok-123", "Bearer tok-123"});
 }
 
-TEST_CASE("discovery through the stand-in; a refused token is an auth error", "[artifactory]") {
+TEST_CASE("discovery through the stand-in, a refused token is an auth error", "[artifactory]") {
     ArtifactoryStandin standin;
     standin.add_repository("pypi-local");
     standin.add_repository("pypi-fed", "federated", "Pypi");
@@ -264,7 +264,7 @@ TEST_CASE("a large listing never holds more than one page", "[artifactory]") {
     CHECK(offsets_of(standin.received_queries()) == "0,1000,2000,3000");
 }
 
-TEST_CASE("passing faults are retried; lasting ones name the repository and offset", "[artifactory]") {
+TEST_CASE("passing faults are retried, lasting ones name the repository and offset", "[artifactory]") {
     ArtifactoryStandin standin;
     add_ten(standin);
     const auto http = fast_client(3);

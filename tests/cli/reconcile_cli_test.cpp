@@ -121,7 +121,7 @@ TEST_CASE("a second reconcile right after the first asks the index nothing and u
     CHECK(company.pypi.request_count(PypiEndpoint::upload) == uploads);
 }
 
-TEST_CASE("--dry-run changes nothing anywhere and plans reserve and alert actions", "[cli]") {
+TEST_CASE("reconcile --dry-run changes nothing anywhere and plans reserve and alert actions", "[cli]") {
     Company company;
     Receiver generic;
     company.config.notify.webhook_url = namekeeper::config::Secret(generic.url());
@@ -167,7 +167,7 @@ TEST_CASE("--dry-run changes nothing anywhere and plans reserve and alert action
     CHECK(planned.size() == 2);
 }
 
-TEST_CASE("--max-new caps uploads; the summary says the rest wait", "[cli]") {
+TEST_CASE("reconcile --max-new caps uploads, the summary says the rest wait", "[cli]") {
     Company company;
     const auto result = company.run({"backfill", "--max-new", "3"});
     INFO(result.err);
@@ -180,7 +180,7 @@ TEST_CASE("--max-new caps uploads; the summary says the rest wait", "[cli]") {
                         "wait for the next run\n");
 }
 
-TEST_CASE("--fail-on-risk exits 3 when a name is taken at risk critical", "[cli]") {
+TEST_CASE("reconcile --fail-on-risk exits 3 when a name is taken at risk critical", "[cli]") {
     Company company;
     const auto result = company.run({"reconcile", "--fail-on-risk"});
     CHECK(result.exit_code == 3);
@@ -286,7 +286,7 @@ TEST_CASE("backfill is reconcile --full", "[cli]") {
     CHECK(again.out.starts_with("namekeeper full: 237 artifacts, 38 names (0 new), "));
 }
 
-TEST_CASE("--dry-run without a ledger plans against an empty one and creates nothing", "[cli]") {
+TEST_CASE("reconcile --dry-run without a ledger plans against an empty one and creates nothing", "[cli]") {
     Company company;
     const auto report_path = company.dir / "dry.json";
     const auto result = company.run({"backfill", "--dry-run", "--report", report_path.string()});
@@ -313,7 +313,7 @@ TEST_CASE("--dry-run without a ledger plans against an empty one and creates not
     CHECK(planned.at("acme-sdk") == "record");
 }
 
-TEST_CASE("--repo lists only the named repository; incremental runs ask for what is new", "[cli]") {
+TEST_CASE("reconcile --repo lists only the named repository, incremental runs ask for what is new", "[cli]") {
     Company company;
     const auto result = company.run({"reconcile", "--repo", "pypi-team"});
     INFO(result.err);

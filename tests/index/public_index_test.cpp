@@ -144,7 +144,7 @@ TEST_CASE("JSON answers without ownership, with odd versions", "[index]") {
     }
 }
 
-TEST_CASE("failures of the index are errors; a 429 says so", "[index]") {
+TEST_CASE("failures of the index are errors, a 429 says so", "[index]") {
     PypiStandin pypi;
     pypi.add_project("held", {"bob"}, std::nullopt, {"1.0"});
     const auto http = fast_client(2);

@@ -74,7 +74,7 @@ TEST_CASE("the hourly budget leaves names pending until the next slot", "[reconc
     CHECK(company.pypi.request_count(PypiEndpoint::upload) == 5);
 }
 
-TEST_CASE("--max-new caps the uploads of one run", "[reconcile]") {
+TEST_CASE("reconcile --max-new caps the uploads of one run", "[reconcile]") {
     Company company({.sample = SampleData::no});
     five_names(company);
     const auto report = company.reconcile({.mode = ListingMode::full, .max_new = 2});
@@ -87,7 +87,7 @@ TEST_CASE("--max-new caps the uploads of one run", "[reconcile]") {
     CHECK(count(company, NameState::reserved) == 5);
 }
 
-TEST_CASE("the index's 429 stops uploads for the run; the next run continues", "[reconcile]") {
+TEST_CASE("the index's 429 stops uploads for the run, the next run continues", "[reconcile]") {
     Company company({.sample = SampleData::no, .pypi_new_projects_per_hour = 2});
     five_names(company);
     const auto first = company.reconcile({.mode = ListingMode::full});

@@ -172,7 +172,7 @@ TEST_CASE("KnownProjects: too similar means another name with the same key", "[r
     CHECK(known.too_similar("i0g"));
 }
 
-TEST_CASE("settle_locally: ignored first, then invalid names; valid names need a look-up", "[reconcile]") {
+TEST_CASE("settle_locally: ignored first, then invalid names, valid names need a look-up", "[reconcile]") {
     const std::vector<std::string> ignore{"acme-*-fork", "-*"};
     SECTION("ignored") {
         const auto o = reconcile::settle_locally("Acme_Numpy.Fork", ignore);

@@ -104,7 +104,7 @@ TEST_CASE("name.taken and name.reserved reach both receivers once per name and s
     CHECK(slack.delivered().size() == 34);
 }
 
-TEST_CASE("a failing receiver does not stop reservations; the next run delivers", "[reconcile]") {
+TEST_CASE("a failing receiver does not stop reservations, the next run delivers", "[reconcile]") {
     Company company({.sample = SampleData::no});
     company.add_internal("acme-one");
     company.add_internal("acme-two");
@@ -138,7 +138,7 @@ TEST_CASE("a failing receiver does not stop reservations; the next run delivers"
     CHECK(empty->empty());
 }
 
-TEST_CASE("after recheck_after, settled names are looked up again; nothing changes, nothing is sent",
+TEST_CASE("after recheck_after, settled names are looked up again, nothing changes, nothing is sent",
           "[reconcile]") {
     Company company;
     Receiver generic;
