@@ -5,6 +5,7 @@
 #include "standins/artifactory_standin.hpp"
 #include "standins/pypi_standin.hpp"
 #include "standins/sample_data.hpp"
+#include "support/files.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "webhook/service_fixture.hpp"
@@ -33,13 +34,6 @@ void write_file(const std::filesystem::path& path, std::string_view text) {
     std::ofstream out(path, std::ios::trunc);
     out << text;
     REQUIRE(out.good());
-}
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 // The config file of a serve process: the sample company's settings, secrets in files.

@@ -1,3 +1,4 @@
+#include "support/files.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -8,13 +9,6 @@
 using namespace namekeeper::test;
 
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // systemd-analyze verify checks that ExecStart= is executable, so the copy under test points at the
 // freshly built binary; everything else is verified exactly as it is installed.

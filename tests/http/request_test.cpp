@@ -2,6 +2,7 @@
 
 #include "http/local_server.hpp"
 #include "namekeeper/http/client.hpp"
+#include "support/log_capture.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -164,12 +165,7 @@ TEST_CASE("basic auth, bearer token and User-Agent arrive as headers", "[http]")
 }
 
 TEST_CASE("log lines carry no secret", "[http]") {
-    std::ostringstream captured;
-    const auto previous = spdlog::default_logger();
-    auto capture = std::make_shared<spdlog::logger>(
-        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured));
-    capture->set_level(spdlog::level::trace);
-    spdlog::set_default_logger(capture);
+    const test::LogCapture capture;
 
     std::atomic<int> hits{0};
     LocalServer server([&](httplib::Server& svr) {
@@ -197,12 +193,11 @@ TEST_CASE("log lines carry no secret", "[http]") {
     const Result failed = client->send(refused);
     const std::vector<Result> batch = client->send_all(std::vector<Request>{hook, basic, refused}, 2);
 
-    spdlog::set_default_logger(previous);
     REQUIRE(hooked.has_value());
     CHECK(hooked->attempts == 2);
     REQUIRE_FALSE(failed.has_value());
     CHECK(failed.error().message.find("secret") == std::string::npos);
-    const std::string text = captured.str();
+    const std::string text = capture.text();
     INFO(text);
     CHECK_THAT(text,
                Catch::Contains(fmt::format("POST http://127.0.0.1:{}/<redacted>: attempt 1 of 4 answered "

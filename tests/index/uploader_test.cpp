@@ -6,6 +6,7 @@
 #include "namekeeper/index/uploader.hpp"
 #include "namekeeper/placeholder/placeholder.hpp"
 #include "standins/pypi_standin.hpp"
+#include "support/log_capture.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -58,25 +59,6 @@ void set_field(index::UploadFile& file, const std::string& name, const std::stri
         }
     }
 }
-
-// Captures everything logged while it lives.
-class LogCapture {
-public:
-    LogCapture() : m_previous(spdlog::default_logger()) {
-        auto logger = std::make_shared<spdlog::logger>(
-            "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(m_stream));
-        logger->set_level(spdlog::level::trace);
-        spdlog::set_default_logger(logger);
-    }
-    ~LogCapture() { spdlog::set_default_logger(m_previous); }
-    LogCapture(const LogCapture&) = delete;
-    LogCapture& operator=(const LogCapture&) = delete;
-    [[nodiscard]] std::string text() const { return m_stream.str(); }
-
-private:
-    std::ostringstream m_stream;
-    std::shared_ptr<spdlog::logger> m_previous;
-};
 
 } // namespace
 
@@ -234,7 +216,7 @@ TEST_CASE("a refused token is auth_failed and never shows in messages or logs", 
     const std::string wrong = "pypi-WRONGsecretWRONGsecret";
     const auto config = config_for(pypi, wrong);
     index::Uploader uploader(*http, config);
-    LogCapture logs;
+    test::LogCapture logs;
     const auto result = uploader.upload(placeholder_for("acme-utils"));
     CHECK(result.outcome == UploadOutcome::auth_failed);
     CHECK(result.status == 403);

@@ -4,6 +4,7 @@
 #include "ledger/ledger_test_support.hpp"
 #include "namekeeper/http/client.hpp"
 #include "namekeeper/notify/notifier.hpp"
+#include "support/log_capture.hpp"
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -182,12 +183,7 @@ TEST_CASE("without receivers the outbox is marked sent", "[notify]") {
 }
 
 TEST_CASE("the Slack URL never reaches a log line", "[notify]") {
-    std::ostringstream captured;
-    const auto previous = spdlog::default_logger();
-    auto capture = std::make_shared<spdlog::logger>(
-        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured));
-    capture->set_level(spdlog::level::trace);
-    spdlog::set_default_logger(capture);
+    const test::LogCapture capture;
 
     auto ledger = ledger_with_taken_name();
     std::string last_error;
@@ -215,9 +211,8 @@ TEST_CASE("the Slack URL never reaches a log line", "[notify]") {
         CHECK(notifier.deliver(again, clock_at("2026-12-04T10:00:02Z")).failed == 1);
         last_error = ok(again.pending_notifications()).front().last_error.value_or("");
     }
-    spdlog::set_default_logger(previous);
 
-    const std::string text = captured.str();
+    const std::string text = capture.text();
     INFO(text);
     CHECK(text.find(
               "notification name.taken for acme-utils not delivered (HTTP 500 Internal Server Error); it is "

@@ -1,4 +1,5 @@
 #include "namekeeper/util/digest.hpp"
+#include "support/files.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -11,14 +12,9 @@ using test::namekeeper_binary;
 using test::run_process;
 using test::TempDir;
 
-namespace {
+using namekeeper::test::read_file;
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+namespace {
 
 // No configuration file: the command falls back to the defaults (wheel only).
 const std::vector<std::string> k_no_config{"NAMEKEEPER_CONFIG=/nonexistent/namekeeper.yaml"};

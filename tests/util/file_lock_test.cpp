@@ -2,6 +2,7 @@
 // holder dies.
 
 #include "namekeeper/util/file_lock.hpp"
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,16 +15,9 @@
 
 using namekeeper::util::FileLock;
 
-namespace {
+using namekeeper::test::read_file;
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("a second lock in the same process is refused, naming the lock and the holder", "[util]") {
     const namekeeper::test::TempDir dir;
