@@ -6,12 +6,14 @@
 namespace namekeeper::test {
 
 LogCapture::LogCapture() : m_previous(spdlog::default_logger()) {
-    auto logger =
-        std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(m_stream));
+    auto logger = std::make_shared<spdlog::logger>(
+        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(m_stream));
     logger->set_level(spdlog::level::trace);
     spdlog::set_default_logger(logger);
 }
 
-LogCapture::~LogCapture() { spdlog::set_default_logger(m_previous); }
+LogCapture::~LogCapture() {
+    spdlog::set_default_logger(m_previous);
+}
 
 } // namespace namekeeper::test
