@@ -46,8 +46,8 @@ int run_serve(const config::Config& config, const ServeArgs& args) {
     const std::string listen = args.listen.value_or(config.webhook.listen);
     if (config.webhook.insecure_no_auth) {
         // The loader checked webhook.listen; --listen must not widen who may post unauthenticated.
-        const auto address = webhook::split_listen(listen); // unlike the loader's parser, takes port 0
-        if (address && !config::is_loopback_host(address->first)) {
+        const auto address = config::parse_listen_address(listen, config::PortZero::allowed);
+        if (address && !config::is_loopback_host(address->host)) {
             std::cerr << "namekeeper: --listen " << listen
                       << " is not a loopback address, which webhook.insecure_no_auth: true requires\n";
             return k_exit_usage;

@@ -131,13 +131,15 @@ std::optional<Seconds> parse_duration(std::string_view text) {
     return Seconds{*count * unit};
 }
 
-std::optional<ListenAddress> parse_listen_address(std::string_view text) {
+std::optional<ListenAddress> parse_listen_address(std::string_view text, PortZero port_zero) {
     const std::size_t colon = text.rfind(':');
     if (colon == std::string_view::npos) {
         return std::nullopt;
     }
     std::string_view host = text.substr(0, colon);
-    const auto port = parse_port(text.substr(colon + 1));
+    const std::string_view port_text = text.substr(colon + 1);
+    const auto port =
+        port_zero == PortZero::allowed && port_text == "0" ? std::optional(0) : parse_port(port_text);
     if (!port) {
         return std::nullopt;
     }

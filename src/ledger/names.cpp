@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -167,18 +168,7 @@ Result<StateCounts> Ledger::counts() {
 }
 
 Result<std::vector<NameRecord>> Ledger::due_for_lookup(TimePoint now, std::chrono::seconds recheck_after) {
-    return m_impl->read([&] {
-        static const std::string sql = fmt::format(
-            "SELECT {} FROM names WHERE (state = 'pending' AND (checked_at IS NULL OR checked_at <= ?2))"
-            " OR (state = 'failed' AND (next_attempt_at IS NULL OR next_attempt_at <= ?1))"
-            " OR (state IN ('reserved', 'owned', 'taken') AND (checked_at IS NULL OR checked_at <= ?2))"
-            " ORDER BY name",
-            k_columns);
-        auto s = m_impl->prepare(sql);
-        s->bind(1, format_utc(now));
-        s->bind(2, format_utc(now - recheck_after));
-        return read_all(*s);
-    });
+    return due_for_lookup(now, recheck_after, "", std::numeric_limits<std::size_t>::max());
 }
 
 Result<std::vector<NameRecord>> Ledger::due_for_lookup(TimePoint now, std::chrono::seconds recheck_after,

@@ -20,13 +20,18 @@ std::string format_value(double value) {
     return fmt::format("{}", value);
 }
 
-std::string escape_help(std::string_view text) {
+// Prometheus text format: HELP text escapes backslash and newline; label values also the quote.
+enum class Quote { keep, escape };
+
+std::string escape(std::string_view text, Quote quote) {
     std::string out;
     for (char c : text) {
         if (c == '\\') {
             out += "\\\\";
         } else if (c == '\n') {
             out += "\\n";
+        } else if (c == '"' && quote == Quote::escape) {
+            out += "\\\"";
         } else {
             out.push_back(c);
         }
@@ -34,20 +39,11 @@ std::string escape_help(std::string_view text) {
     return out;
 }
 
+std::string escape_help(std::string_view text) {
+    return escape(text, Quote::keep);
+}
 std::string escape_label_value(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '"') {
-            out += "\\\"";
-        } else if (c == '\\') {
-            out += "\\\\";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out;
+    return escape(text, Quote::escape);
 }
 
 std::string label_set(const std::vector<std::string>& names, const std::vector<std::string>& values) {

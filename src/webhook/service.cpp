@@ -1,5 +1,6 @@
 #include "namekeeper/webhook/service.hpp"
 
+#include "namekeeper/config/loader.hpp"
 #include "namekeeper/ledger/ledger.hpp"
 #include "namekeeper/pypi/filename.hpp"
 #include "namekeeper/reconcile/classify.hpp"
@@ -47,28 +48,6 @@ void answer(httplib::Response& res, int status, const json& body) {
 
 } // namespace
 
-std::optional<std::pair<std::string, int>> split_listen(const std::string& listen) {
-    const auto colon = listen.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
-        return std::nullopt;
-    }
-    std::string host = listen.substr(0, colon);
-    if (host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-    }
-    int port = 0;
-    for (char c : listen.substr(colon + 1)) {
-        if (c < '0' || c > '9' || port > 65535) {
-            return std::nullopt;
-        }
-        port = port * 10 + (c - '0');
-    }
-    if (port > 65535 || host.empty()) {
-        return std::nullopt;
-    }
-    return std::pair{host, port};
-}
-
 class Service::Impl {
 public:
     explicit Impl(ServiceDeps deps) : m_deps(std::move(deps)) { declare_service_metrics(m_metrics); }
@@ -91,15 +70,14 @@ public:
         m_lock.emplace(std::move(*lock));
         m_front.emplace(std::move(*front));
         m_back.emplace(std::move(*back));
-        const auto address = split_listen(listen);
+        const auto address = config::parse_listen_address(listen, config::PortZero::allowed);
         if (!address) {
             return std::unexpected(fmt::format("webhook.listen {} is not HOST:PORT", listen));
         }
         configure_server();
-        const int port =
-            address->second == 0
-                ? m_server.bind_to_any_port(address->first)
-                : (m_server.bind_to_port(address->first, address->second) ? address->second : -1);
+        const int port = address->port == 0
+                             ? m_server.bind_to_any_port(address->host)
+                             : (m_server.bind_to_port(address->host, address->port) ? address->port : -1);
         if (port < 0) {
             return std::unexpected(
                 fmt::format("cannot listen on {} (address in use or not available)", listen));
@@ -109,7 +87,7 @@ public:
         if (m_listen_fd < 0 || ::listen(m_listen_fd, k_listen_backlog) != 0) {
             spdlog::warn("could not enlarge the listen backlog; bursts of new connections may wait");
         }
-        spdlog::info("listening on {}:{} for Artifactory webhooks", address->first, port);
+        spdlog::info("listening on {}:{} for Artifactory webhooks", address->host, port);
         return port;
     }
 

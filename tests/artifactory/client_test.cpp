@@ -5,6 +5,7 @@
 #include "namekeeper/artifactory/client.hpp"
 #include "namekeeper/http/client.hpp"
 #include "standins/artifactory_standin.hpp"
+#include "support/http_client.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -27,13 +28,7 @@ namespace {
 
 // Short retry delays: a Retry-After of 1 s is capped at 50 ms.
 std::unique_ptr<http::Client> fast_client(int attempts = 3) {
-    http::ClientOptions options;
-    options.user_agent = "namekeeper-tests/1";
-    options.timeout = std::chrono::seconds(10);
-    options.retry.max_attempts = attempts;
-    options.retry.base_delay = std::chrono::milliseconds(1);
-    options.retry.max_delay = std::chrono::milliseconds(50);
-    return http::make_client(options);
+    return test::fast_http_client(attempts, std::chrono::milliseconds(50));
 }
 
 config::ArtifactoryConfig config_for(std::string url, int page_size = 3) {

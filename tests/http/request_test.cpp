@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 #include <httplib.h>
 #include <mutex>
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 #include <sstream>
 

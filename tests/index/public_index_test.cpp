@@ -5,6 +5,7 @@
 #include "namekeeper/http/client.hpp"
 #include "namekeeper/index/public_index.hpp"
 #include "standins/pypi_standin.hpp"
+#include "support/http_client.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -21,13 +22,7 @@ using standins::PypiStandin;
 namespace {
 
 std::unique_ptr<http::Client> fast_client(int attempts = 2) {
-    http::ClientOptions options;
-    options.user_agent = "namekeeper-tests/1";
-    options.timeout = std::chrono::seconds(10);
-    options.retry.max_attempts = attempts;
-    options.retry.base_delay = std::chrono::milliseconds(1);
-    options.retry.max_delay = std::chrono::milliseconds(20);
-    return http::make_client(options);
+    return test::fast_http_client(attempts, std::chrono::milliseconds(20));
 }
 
 config::PypiConfig config_for(std::string index_url, int concurrency = 4) {

@@ -11,7 +11,6 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <httplib.h>
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 #include <sstream>
 #include <string>

@@ -4,6 +4,7 @@
 #include "ledger/ledger_test_support.hpp"
 #include "namekeeper/http/client.hpp"
 #include "namekeeper/notify/notifier.hpp"
+#include "support/http_client.hpp"
 #include "support/log_capture.hpp"
 
 #include <atomic>
@@ -12,7 +13,6 @@
 #include <httplib.h>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 #include <sstream>
 #include <string>
@@ -26,13 +26,7 @@ using test::ok;
 namespace {
 
 std::unique_ptr<http::Client> fast_client() {
-    http::ClientOptions options;
-    options.user_agent = "namekeeper-tests/1";
-    options.timeout = std::chrono::seconds(10);
-    options.retry.max_attempts = 2;
-    options.retry.base_delay = std::chrono::milliseconds(1);
-    options.retry.max_delay = std::chrono::milliseconds(10);
-    return http::make_client(options);
+    return test::fast_http_client(2, std::chrono::milliseconds(10));
 }
 
 // A receiver that records every body and answers `status` for each path.

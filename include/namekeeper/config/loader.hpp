@@ -41,7 +41,11 @@ struct ListenAddress {
 
 // Parses HOST:PORT where HOST is an IPv4 address, a bracketed IPv6 address or a host name, and PORT
 // is 1..65535. nullopt when it is not one.
-[[nodiscard]] std::optional<ListenAddress> parse_listen_address(std::string_view text);
+// Whether port 0 ("any free port", for `serve --listen` in tests and demos) is accepted.
+enum class PortZero { refused, allowed };
+
+[[nodiscard]] std::optional<ListenAddress> parse_listen_address(std::string_view text,
+                                                                PortZero port_zero = PortZero::refused);
 
 // Whether a listener host (as in ListenAddress::host) only accepts local connections:
 // 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) or localhost.

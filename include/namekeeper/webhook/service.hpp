@@ -58,7 +58,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// Splits "127.0.0.1:8080" or "[::1]:8080" into host and port; nullopt when it is not one.
-[[nodiscard]] std::optional<std::pair<std::string, int>> split_listen(const std::string& listen);
-
 } // namespace namekeeper::webhook
