@@ -131,6 +131,7 @@ void Reconciler::list_repository(const std::string& repo, ListingMode mode, RunR
     const auto on_page = [&](std::span<const artifactory::Artifact> page) {
         std::vector<ledger::SeenName> batch;
         batch.reserve(page.size());
+        std::vector<std::size_t> first_seen_here; // indexes into batch
         for (const auto& artifact : page) {
             const auto derived = pypi::derive_artifact_name(artifact.repo_path());
             if (!derived) {
@@ -149,17 +150,19 @@ void Reconciler::list_repository(const std::string& repo, ListingMode mode, RunR
                 mismatch = fmt::format("folder {} holds {}", *name.mismatched_folder, artifact.name);
                 report.mismatches.push_back(fmt::format("{}/{}: {}", repo, artifact.repo_path(), *mismatch));
             }
-            m_seen.insert(name.name);
+            if (m_seen.insert(name.name).second) {
+                first_seen_here.push_back(batch.size());
+            }
             batch.push_back({name.name, name.raw_name, repo,
                              name.version ? std::optional(name.version->to_string()) : std::nullopt,
                              mismatch});
         }
         report.artifacts += page.size();
         if (report.dry_run == DryRun::yes) {
-            for (const auto& seen : batch) {
-                if (m_unrecorded.contains(seen.name)) {
-                    continue;
-                }
+            // Only a name this run had not listed before may be missing from the ledger: one read per
+            // name, not one per artifact.
+            for (const std::size_t i : first_seen_here) {
+                const auto& seen = batch[i];
                 auto known = ledger.get(seen.name);
                 if (known && !*known) {
                     ledger::NameRecord record;
